@@ -1,0 +1,724 @@
+//! The classifier that ties the pipeline together: [`Trainer`] (settings → fit),
+//! [`Classifier`] (analyzer + vocabulary + naive Bayes + labels + calibration) and
+//! [`Prediction`] (label, calibrated probabilities, evidence).
+
+use std::sync::Arc;
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::{fit_temperature, DEFAULT_UNSURE_BELOW};
+use crate::dataset::{check_labels, stratified_folds, Example, SplitMix64};
+use crate::error::{Error, ErrorKind, Result};
+use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, SparseCounts, Vocabulary};
+use crate::naive_bayes::{argmax, softmax, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings};
+use crate::text::{Analyzer, Language};
+
+/// The most training examples kept (as sparse counts) for cross-validated calibration. Larger
+/// training sets are sampled down to this many (reservoir sampling with the trainer's seed), which
+/// bounds the memory of streaming training.
+pub const MAX_CALIBRATION_EXAMPLES: usize = 20_000;
+
+/// Every setting of a classifier, stored with the model so a model is always applied with the
+/// tokenizer and features it was trained with.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Stemming language of the text pipeline.
+    pub language: Language,
+    /// N-gram range and minimum count.
+    pub features: FeatureSettings,
+    /// Model kind, smoothing and priors.
+    pub naive_bayes: NaiveBayesSettings,
+    /// Number of cross-validation folds used to fit the calibration temperature (0 or 1: none).
+    pub calibration_folds: usize,
+    /// Seed for calibration folds and sampling.
+    pub seed: u64,
+    /// A prediction whose confidence is below this is unsure (see [`Prediction::is_unsure`]).
+    pub unsure_below: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            language: Language::English,
+            features: FeatureSettings::default(),
+            naive_bayes: NaiveBayesSettings::default(),
+            calibration_folds: 10,
+            seed: 42,
+            unsure_below: DEFAULT_UNSURE_BELOW,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks every setting.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParameter`] naming the first setting out of range.
+    pub fn check(&self) -> Result<()> {
+        self.features.check()?;
+        self.naive_bayes.check()?;
+        if !(0.0..=1.0).contains(&self.unsure_below) {
+            return Err(Error::invalid("unsure_below", self.unsure_below, "a number from 0 to 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Trains a [`Classifier`] from labelled examples: the settings, then [`Trainer::fit`].
+///
+/// | Setting | Default | Purpose | Range |
+/// |---|---|---|---|
+/// | [`language`](Trainer::language) | English | Snowball stemmer | any [`Language`] |
+/// | [`ngram_range`](Trainer::ngram_range) | `(1, 2)` | unigrams and bigrams | `1 ≤ min ≤ max ≤ 5` |
+/// | [`min_count`](Trainer::min_count) | `1` | drop rarer n-grams | `≥ 1` |
+/// | [`kind`](Trainer::kind) | multinomial | naive Bayes variant | |
+/// | [`alpha`](Trainer::alpha) | `0.3` | Lidstone smoothing | `> 0`, finite |
+/// | [`priors`](Trainer::priors) | learned | class priors | |
+/// | [`calibration_folds`](Trainer::calibration_folds) | `10` | CV folds for the temperature | `0` (off) or `≥ 2` |
+/// | [`seed`](Trainer::seed) | `42` | folds and sampling | any |
+/// | [`unsure_below`](Trainer::unsure_below) | see [`Prediction::is_unsure`] | unsure band | `0..=1` |
+///
+/// ```
+/// use nopitch::{Example, Trainer};
+/// let examples = vec![
+///     Example::new("Great working with you at Acme!", "known-contact"),
+///     Example::new("Save 15% on your cloud bill this quarter", "sales"),
+/// ];
+/// let clf = Trainer::new().calibration_folds(0).fit(&examples)?;
+/// assert_eq!(clf.classify("we could save you 20% on cloud").label(), "sales");
+/// # Ok::<(), nopitch::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Trainer {
+    settings: Settings,
+}
+
+impl Trainer {
+    /// A trainer with the default settings.
+    pub fn new() -> Trainer {
+        Trainer::default()
+    }
+
+    /// A trainer with these settings.
+    pub fn with_settings(settings: Settings) -> Trainer {
+        Trainer { settings }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The stemming language.
+    pub fn language(mut self, language: Language) -> Trainer {
+        self.settings.language = language;
+        self
+    }
+
+    /// Smallest and largest n-gram length, inclusive.
+    pub fn ngram_range(mut self, min: usize, max: usize) -> Trainer {
+        self.settings.features.ngram_range = (min, max);
+        self
+    }
+
+    /// Minimum total count of an n-gram in the training data.
+    pub fn min_count(mut self, min_count: u64) -> Trainer {
+        self.settings.features.min_count = min_count;
+        self
+    }
+
+    /// Multinomial or complement naive Bayes.
+    pub fn kind(mut self, kind: NaiveBayesKind) -> Trainer {
+        self.settings.naive_bayes.kind = kind;
+        self
+    }
+
+    /// Lidstone smoothing.
+    pub fn alpha(mut self, alpha: f64) -> Trainer {
+        self.settings.naive_bayes.alpha = alpha;
+        self
+    }
+
+    /// Learned or uniform class priors.
+    pub fn priors(mut self, priors: ClassPriors) -> Trainer {
+        self.settings.naive_bayes.priors = priors;
+        self
+    }
+
+    /// Cross-validation folds for the calibration temperature; 0 turns calibration off.
+    pub fn calibration_folds(mut self, folds: usize) -> Trainer {
+        self.settings.calibration_folds = folds;
+        self
+    }
+
+    /// Seed for calibration folds and sampling.
+    pub fn seed(mut self, seed: u64) -> Trainer {
+        self.settings.seed = seed;
+        self
+    }
+
+    /// Confidence below which a prediction is unsure.
+    pub fn unsure_below(mut self, threshold: f64) -> Trainer {
+        self.settings.unsure_below = threshold;
+        self
+    }
+
+    /// Trains a classifier on `examples`. Any label set with at least two labels works.
+    ///
+    /// # Errors
+    /// - [`ErrorKind::InvalidParameter`] for a setting out of range;
+    /// - [`ErrorKind::EmptyTrainingSet`] for no examples, or none with any token;
+    /// - [`ErrorKind::SingleClass`] if all examples share one label;
+    /// - [`ErrorKind::EmptyLabel`] for an example with an empty label (naming its line if known).
+    pub fn fit(&self, examples: &[Example]) -> Result<Classifier> {
+        self.settings.check()?;
+        check_labels(examples)?;
+        let mut state = FitState::new(self.settings);
+        for example in examples {
+            state.add(example)?;
+        }
+        state.finish()
+    }
+
+    /// Trains a classifier from a stream of examples, such as an
+    /// [`ExampleReader`](crate::ExampleReader) over a file too large to hold in memory. Memory
+    /// grows with the vocabulary, not with the number of examples.
+    ///
+    /// # Errors
+    /// As [`Trainer::fit`], plus the first error the stream yields.
+    pub fn fit_iter<I>(&self, examples: I) -> Result<Classifier>
+    where
+        I: IntoIterator<Item = Result<Example>>,
+    {
+        self.settings.check()?;
+        let mut state = FitState::new(self.settings);
+        for example in examples {
+            state.add(&example?)?;
+        }
+        state.finish()
+    }
+}
+
+/// Training in progress: counts per label and feature, and a sample of sparse rows for
+/// calibration.
+struct FitState {
+    settings: Settings,
+    analyzer: Analyzer,
+    vocabulary: Vocabulary,
+    labels: Vec<String>,
+    /// Class-major while training (labels arrive in any order): `counts[label][feature]`.
+    counts: Vec<Vec<u64>>,
+    docs: Vec<u64>,
+    sample: Vec<(SparseCounts, usize)>,
+    seen: u64,
+    rng: SplitMix64,
+    scratch: Scratch,
+    occurrences: Vec<FeatureId>,
+}
+
+impl FitState {
+    fn new(settings: Settings) -> FitState {
+        FitState {
+            settings,
+            analyzer: Analyzer::new(settings.language),
+            vocabulary: Vocabulary::default(),
+            labels: Vec::new(),
+            counts: Vec::new(),
+            docs: Vec::new(),
+            sample: Vec::new(),
+            seen: 0,
+            rng: SplitMix64::new(settings.seed),
+            scratch: Scratch::default(),
+            occurrences: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, example: &Example) -> Result<()> {
+        if example.label().trim().is_empty() {
+            return Err(Error::new(ErrorKind::EmptyLabel {
+                path: None,
+                line: example.line(),
+            }));
+        }
+        let c = match self.labels.iter().position(|l| l == example.label()) {
+            Some(c) => c,
+            None => {
+                self.labels.push(example.label().to_string());
+                self.counts.push(Vec::new());
+                self.docs.push(0);
+                self.labels.len() - 1
+            }
+        };
+        self.occurrences.clear();
+        let occurrences = &mut self.occurrences;
+        self.vocabulary.for_each_feature_growing(
+            &self.analyzer,
+            &self.settings.features,
+            example.text(),
+            &mut self.scratch,
+            true,
+            |f| occurrences.push(f),
+        );
+        let row = to_sparse(std::mem::take(&mut self.occurrences));
+        let counts = &mut self.counts[c];
+        for &(f, k) in &row {
+            if counts.len() <= f as usize {
+                counts.resize(f as usize + 1, 0);
+            }
+            counts[f as usize] += k as u64;
+        }
+        self.docs[c] += 1;
+        // Reservoir sample of rows for calibration.
+        if self.settings.calibration_folds >= 2 {
+            if self.sample.len() < MAX_CALIBRATION_EXAMPLES {
+                self.sample.push((row, c));
+            } else {
+                let j = self.rng.below(self.seen + 1) as usize;
+                if j < MAX_CALIBRATION_EXAMPLES {
+                    self.sample[j] = (row, c);
+                }
+            }
+        }
+        self.seen += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Classifier> {
+        if self.seen == 0 {
+            return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
+        }
+        if self.labels.len() < 2 {
+            return Err(Error::new(ErrorKind::SingleClass {
+                label: self.labels.swap_remove(0),
+            }));
+        }
+        let n_old = self.vocabulary.len();
+        let total = |f: usize| -> u64 { self.counts.iter().map(|c| c.get(f).copied().unwrap_or(0)).sum() };
+        let totals: Vec<u64> = (0..n_old).map(total).collect();
+        let min_count = self.settings.features.min_count;
+        let remap = self.vocabulary.retain_canonical(|f| totals[f as usize] >= min_count);
+        let n_features = self.vocabulary.len();
+        if n_features == 0 {
+            return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
+        }
+        // Labels in sorted order: ties break by this order, and equal data gives equal models.
+        let mut label_order: Vec<usize> = (0..self.labels.len()).collect();
+        label_order.sort_by(|&a, &b| self.labels[a].cmp(&self.labels[b]));
+        let mut new_label = vec![0; self.labels.len()];
+        for (new, &old) in label_order.iter().enumerate() {
+            new_label[old] = new;
+        }
+        let n_classes = self.labels.len();
+        let mut counts = vec![0u64; n_features * n_classes];
+        let mut docs = vec![0u64; n_classes];
+        for (old_c, class_counts) in self.counts.iter().enumerate() {
+            let c = new_label[old_c];
+            docs[c] = self.docs[old_c];
+            for (old_f, &n) in class_counts.iter().enumerate() {
+                if let Some(f) = remap[old_f] {
+                    counts[f as usize * n_classes + c] = n;
+                }
+            }
+        }
+        let labels: Vec<String> = label_order.iter().map(|&i| self.labels[i].clone()).collect();
+        let nb = NaiveBayes::from_counts(self.settings.naive_bayes, n_classes, counts, docs)?;
+
+        let remap_row = |row: &SparseCounts| -> SparseCounts {
+            let mut out: SparseCounts = row.iter().filter_map(|&(f, k)| remap[f as usize].map(|g| (g, k))).collect();
+            out.sort_unstable();
+            out
+        };
+        let sample: Vec<(SparseCounts, usize)> =
+            self.sample.iter().map(|(row, c)| (remap_row(row), new_label[*c])).collect();
+        let temperature = calibrate(&nb, &sample, &self.settings);
+
+        Ok(Classifier {
+            inner: Arc::new(Model {
+                settings: self.settings,
+                analyzer: self.analyzer,
+                labels,
+                vocabulary: self.vocabulary,
+                nb,
+                temperature,
+            }),
+        })
+    }
+}
+
+/// Fits the temperature on out-of-fold scores of the sample: each row is scored by the model
+/// trained without its fold (computed by subtracting the fold's counts, which equals a refit).
+fn calibrate(nb: &NaiveBayes, sample: &[(SparseCounts, usize)], settings: &Settings) -> f64 {
+    let k = settings.calibration_folds;
+    let classes: Vec<usize> = sample.iter().map(|(_, c)| *c).collect();
+    if k < 2 || sample.len() < k || classes.iter().all(|&c| c == classes[0]) {
+        return 1.0;
+    }
+    let folds = stratified_folds(&classes, k, settings.seed);
+    let mut scored: Vec<(Vec<f64>, usize)> = Vec::with_capacity(sample.len());
+    for fold in 0..k {
+        let members: Vec<(&SparseCounts, usize)> = sample
+            .iter()
+            .zip(&folds)
+            .filter(|(_, &f)| f == fold)
+            .map(|((row, c), _)| (row, *c))
+            .collect();
+        let held = HeldOut::new(nb, &members, settings.features.min_count);
+        for (row, c) in &members {
+            scored.push((nb.scores_without(row, &held, settings.features.min_count), *c));
+        }
+    }
+    fit_temperature(&scored)
+}
+
+/// The fitted parts of a classifier, shared between clones and predictions.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Model {
+    pub(crate) settings: Settings,
+    pub(crate) analyzer: Analyzer,
+    pub(crate) labels: Vec<String>,
+    pub(crate) vocabulary: Vocabulary,
+    pub(crate) nb: NaiveBayes,
+    pub(crate) temperature: f64,
+}
+
+/// A trained classifier: give it a note, get a [`Prediction`].
+///
+/// `Classifier` is `Send + Sync + Clone`; cloning is cheap (the model is shared) and
+/// [`Classifier::classify`] takes `&self`, so one instance can serve every thread without a lock.
+/// [`Classifier::learn`] and friends copy the model first if it is shared.
+///
+/// ```
+/// use nopitch::Classifier;
+/// let clf = Classifier::pretrained();
+/// let p = clf.classify("I'd love to hear about your IT priorities over the next year");
+/// assert_eq!(p.label(), "sales");
+/// assert!((p.probabilities().map(|(_, p)| p).sum::<f64>() - 1.0).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classifier {
+    pub(crate) inner: Arc<Model>,
+}
+
+const _: () = {
+    const fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync_clone::<Classifier>();
+    assert_send_sync_clone::<Prediction>();
+    assert_send_sync_clone::<Trainer>();
+};
+
+impl Classifier {
+    /// The labels this classifier can give, in label order (sorted; ties break toward the first).
+    pub fn labels(&self) -> &[String] {
+        &self.inner.labels
+    }
+
+    /// The settings it was trained with.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// Number of features (n-grams) in its vocabulary.
+    pub fn n_features(&self) -> usize {
+        self.inner.vocabulary.len()
+    }
+
+    /// The calibration temperature: probabilities are `softmax(scores / temperature)`.
+    pub fn temperature(&self) -> f64 {
+        self.inner.temperature
+    }
+
+    /// Classifies one note. Never fails and never panics, whatever the text.
+    pub fn classify(&self, text: &str) -> Prediction {
+        let mut scratch = Scratch::default();
+        self.classify_with(text, &mut scratch)
+    }
+
+    /// Classifies many notes.
+    pub fn classify_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Prediction> {
+        let mut scratch = Scratch::default();
+        texts.iter().map(|t| self.classify_with(t.as_ref(), &mut scratch)).collect()
+    }
+
+    fn classify_with(&self, text: &str, scratch: &mut Scratch) -> Prediction {
+        let model = &*self.inner;
+        let mut scores = vec![0.0; model.labels.len()];
+        let mut features = Vec::new();
+        model
+            .vocabulary
+            .for_each_feature(&model.analyzer, &model.settings.features, text, scratch, |f| {
+                model.nb.add_feature(f, &mut scores);
+                features.push(f);
+            });
+        model.nb.finish_scores(features.len() as u64, &mut scores);
+        let best = argmax(&scores);
+        let probabilities = softmax(&scores, model.temperature);
+        Prediction {
+            model: Arc::clone(&self.inner),
+            best,
+            scores,
+            probabilities,
+            features,
+        }
+    }
+
+    /// Sparse feature counts of a text: `(feature index, count)` pairs sorted by index.
+    pub fn features(&self, text: &str) -> Vec<(usize, u32)> {
+        let model = &*self.inner;
+        let mut occurrences = Vec::new();
+        model.vocabulary.for_each_feature(
+            &model.analyzer,
+            &model.settings.features,
+            text,
+            &mut Scratch::default(),
+            |f| occurrences.push(f),
+        );
+        to_sparse(occurrences).into_iter().map(|(f, k)| (f as usize, k)).collect()
+    }
+
+    /// The readable names of the features, in feature-index order ("it priorities").
+    pub fn feature_names(&self) -> Vec<String> {
+        (0..self.inner.vocabulary.len() as FeatureId).map(|f| self.inner.vocabulary.feature_text(f)).collect()
+    }
+
+    /// A dense `texts × features` matrix of feature counts, for use with other linfa models.
+    /// It has one column per feature, so keep it to modest sizes.
+    pub fn feature_matrix<S: AsRef<str>>(&self, texts: &[S]) -> Array2<f64> {
+        let mut m = Array2::zeros((texts.len(), self.n_features()));
+        for (i, text) in texts.iter().enumerate() {
+            for (f, k) in self.features(text.as_ref()) {
+                m[(i, f)] += k as f64;
+            }
+        }
+        m
+    }
+
+    /// The examples as a dense linfa dataset: feature counts as records (with feature names),
+    /// label indexes (into [`Classifier::labels`]) as targets. Any linfa model can then be
+    /// trained on nopitch's features.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownLabel`] for an example whose label the classifier does not have.
+    pub fn to_dataset(&self, examples: &[Example]) -> Result<linfa::Dataset<f64, usize, ndarray::Ix1>> {
+        let targets = examples
+            .iter()
+            .map(|e| self.label_index(e.label()).map_err(|err| match err.into_kind() {
+                ErrorKind::UnknownLabel { label, known, .. } => Error::new(ErrorKind::UnknownLabel { label, known, line: e.line() }),
+                other => Error::new(other),
+            }))
+            .collect::<Result<Vec<usize>>>()?;
+        let texts: Vec<&str> = examples.iter().map(Example::text).collect();
+        let records = self.feature_matrix(&texts);
+        Ok(linfa::Dataset::new(records, ndarray::Array1::from(targets)).with_feature_names(self.feature_names()))
+    }
+
+    pub(crate) fn label_index(&self, label: &str) -> Result<usize> {
+        self.inner.labels.iter().position(|l| l == label).ok_or_else(|| {
+            Error::new(ErrorKind::UnknownLabel {
+                label: label.to_string(),
+                known: self.inner.labels.clone(),
+                line: None,
+            })
+        })
+    }
+
+    /// Learns one more example in place: counts are added, new words and n-grams join the
+    /// vocabulary (whatever `min_count` was), and a new label becomes a new class.
+    ///
+    /// # Errors
+    /// [`ErrorKind::EmptyLabel`] for an empty label.
+    pub fn learn(&mut self, text: &str, label: &str) -> Result<()> {
+        if label.trim().is_empty() {
+            return Err(Error::new(ErrorKind::EmptyLabel { path: None, line: None }));
+        }
+        let model = Arc::make_mut(&mut self.inner);
+        let c = match model.labels.binary_search_by(|l| l.as_str().cmp(label)) {
+            Ok(c) => c,
+            Err(at) => {
+                model.labels.insert(at, label.to_string());
+                model.nb.grow(model.vocabulary.len(), Some(at));
+                at
+            }
+        };
+        let mut occurrences = Vec::new();
+        model.vocabulary.for_each_feature_growing(
+            &model.analyzer,
+            &model.settings.features,
+            text,
+            &mut Scratch::default(),
+            false,
+            |f| occurrences.push(f),
+        );
+        model.nb.grow(model.vocabulary.len(), None);
+        model.nb.update(&to_sparse(occurrences), c, false)
+    }
+
+    /// Reverses an earlier [`Classifier::learn`] of the same text and label. N-grams and labels
+    /// whose counts drop to zero are removed, so learn-then-unlearn gives back the same model.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownLabel`] for a label the model lacks; [`ErrorKind::NotLearned`] if
+    /// removing the text would drive a count below zero. The model is unchanged on error.
+    pub fn unlearn(&mut self, text: &str, label: &str) -> Result<()> {
+        let c = self.label_index(label)?;
+        let row = to_sparse(self.features(text).into_iter().flat_map(|(f, k)| std::iter::repeat_n(f as FeatureId, k as usize)).collect());
+        let model = Arc::make_mut(&mut self.inner);
+        model.nb.update(&row, c, true)?;
+        // Drop n-grams no class uses any more.
+        if row.iter().any(|&(f, _)| model.nb.feature_total(f) == 0) {
+            let nb = &model.nb;
+            let remap = model.vocabulary.retain_canonical(|f| nb.feature_total(f) > 0);
+            model.nb.retain_features(&remap);
+        }
+        // Drop a label that has nothing left, if two labels remain.
+        if model.nb.class_docs()[c] == 0 && model.labels.len() > 2 && model.nb.class_is_empty(c) {
+            model.labels.remove(c);
+            model.nb.remove_class(c);
+        }
+        Ok(())
+    }
+
+    /// Adds another classifier's counts to this one (its labels and vocabulary join this one's),
+    /// the basis for training shards in parallel. Training on A ∪ B and merging a model of A with
+    /// a model of B give the same model when `min_count` is 1 (pruning is not additive). The
+    /// calibration temperature and unsure threshold of `self` are kept.
+    ///
+    /// # Errors
+    /// [`ErrorKind::IncompatibleModels`] if the language, feature or naive Bayes settings differ.
+    pub fn merge(&mut self, other: &Classifier) -> Result<()> {
+        let (a, b) = (&self.inner.settings, &other.inner.settings);
+        let differs = if a.language != b.language {
+            Some("language")
+        } else if a.features != b.features {
+            Some("feature settings")
+        } else if a.naive_bayes != b.naive_bayes {
+            Some("naive Bayes settings")
+        } else {
+            None
+        };
+        if let Some(what) = differs {
+            return Err(Error::new(ErrorKind::IncompatibleModels {
+                reason: format!("their {what} differ"),
+            }));
+        }
+        let model = Arc::make_mut(&mut self.inner);
+        let other = &*other.inner;
+        let mut class_map = Vec::with_capacity(other.labels.len());
+        for label in &other.labels {
+            match model.labels.binary_search(label) {
+                Ok(c) => class_map.push(c),
+                Err(at) => {
+                    model.labels.insert(at, label.clone());
+                    model.nb.grow(model.vocabulary.len(), Some(at));
+                    class_map.iter_mut().for_each(|c: &mut usize| {
+                        if *c >= at {
+                            *c += 1
+                        }
+                    });
+                    class_map.push(at);
+                }
+            }
+        }
+        let feature_map = model.vocabulary.absorb(&other.vocabulary);
+        model.nb.grow(model.vocabulary.len(), None);
+        model.nb.add_counts(&other.nb, &feature_map, &class_map);
+        let remap = model.vocabulary.retain_canonical(|_| true);
+        model.nb.retain_features(&remap);
+        Ok(())
+    }
+}
+
+/// The verdict on one note: the label, calibrated probabilities, and the evidence behind them.
+///
+/// Holds a shared reference to the model (cheap), so it can outlive the `Classifier` it came from.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    model: Arc<Model>,
+    best: usize,
+    scores: Vec<f64>,
+    probabilities: Vec<f64>,
+    /// Known feature occurrences, in text order.
+    features: Vec<FeatureId>,
+}
+
+/// One feature's part in a [`Prediction`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The n-gram as a person would read it ("it priorities", "save <percent>").
+    pub feature: String,
+    /// How many times it occurs in the note.
+    pub count: u32,
+    /// Its contribution to the log-odds of the predicted label against the runner-up
+    /// (natural log, after calibration): positive values pushed toward the predicted label.
+    pub weight: f64,
+}
+
+impl Prediction {
+    /// The predicted label: the one with the highest probability (ties go to the first label).
+    pub fn label(&self) -> &str {
+        &self.model.labels[self.best]
+    }
+
+    /// The calibrated probability of [`Prediction::label`], in `[0, 1]`.
+    pub fn confidence(&self) -> f64 {
+        self.probabilities[self.best]
+    }
+
+    /// Every label of the model with its calibrated probability, in label order; they sum to 1.
+    pub fn probabilities(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
+        self.model.labels.iter().map(String::as_str).zip(self.probabilities.iter().copied())
+    }
+
+    /// The probability of one label (0 for a label the model does not have).
+    pub fn probability(&self, label: &str) -> f64 {
+        self.probabilities().find(|(l, _)| *l == label).map_or(0.0, |(_, p)| p)
+    }
+
+    /// The uncalibrated joint log-likelihood of each label (natural log), in label order: for
+    /// the multinomial model, `ln P(label) + Σ count · ln P(feature | label)` over known features.
+    pub fn log_likelihoods(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
+        self.model.labels.iter().map(String::as_str).zip(self.scores.iter().copied())
+    }
+
+    /// Whether the note had any feature the model knows. Without one the label comes from the
+    /// class priors alone.
+    pub fn has_signal(&self) -> bool {
+        !self.features.is_empty()
+    }
+
+    /// Whether the verdict is too uncertain to act on: the note has no known feature, or the
+    /// confidence is below the model's `unsure_below` threshold.
+    pub fn is_unsure(&self) -> bool {
+        !self.has_signal() || self.confidence() < self.model.settings.unsure_below
+    }
+
+    /// The `k` features that pushed hardest toward the predicted label against the runner-up,
+    /// strongest first. Empty when the note has no known feature.
+    pub fn evidence(&self, k: usize) -> Vec<Evidence> {
+        let n = self.probabilities.len();
+        if self.features.is_empty() || n < 2 {
+            return Vec::new();
+        }
+        let runner_up = (0..n)
+            .filter(|&c| c != self.best)
+            .fold(None, |acc: Option<usize>, c| match acc {
+                Some(b) if self.scores[b] >= self.scores[c] => Some(b),
+                _ => Some(c),
+            })
+            .unwrap_or(0);
+        let model = &*self.model;
+        let mut items: Vec<Evidence> = to_sparse(self.features.clone())
+            .into_iter()
+            .map(|(f, count)| Evidence {
+                feature: model.vocabulary.feature_text(f),
+                count,
+                weight: (model.nb.contribution(f, count, self.best) - model.nb.contribution(f, count, runner_up))
+                    / model.temperature,
+            })
+            .collect();
+        // Strongest first; equal weights keep feature order, so the result is deterministic.
+        items.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        items.truncate(k);
+        items
+    }
+}

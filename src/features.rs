@@ -1,0 +1,489 @@
+//! Features and vocabulary: terms (stems, symbols, markers) and their n-grams, mapped to dense
+//! feature ids, and the sparse counts of a message.
+//!
+//! A message's features are never a dense row: classification looks each n-gram up and adds its
+//! weights as it goes, and training keeps `(feature, count)` pairs. The vocabulary also caches
+//! "raw token → term", so a word seen in training is never stemmed again at classification time.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::text::{normalize_into, token_str, tokenize, Analyzer, NormalizedText, Token, WordStemmer};
+
+/// Index of a term (a stem, symbol or marker) in a [`Vocabulary`].
+pub(crate) type TermId = u32;
+/// Index of a feature (an n-gram of terms) in a [`Vocabulary`].
+pub(crate) type FeatureId = u32;
+
+/// Marks "no term" in a term sequence: an unknown word, which breaks n-grams across it.
+const UNKNOWN: TermId = TermId::MAX;
+/// Marks "no unigram feature" for a term.
+const NO_FEATURE: FeatureId = FeatureId::MAX;
+/// The largest n-gram length accepted: longer n-grams only memorise phrases.
+pub const MAX_NGRAM: usize = 5;
+
+/// Which features a message has: n-grams of terms with `n` in `ngram_range`, kept when they
+/// occur at least `min_count` times in the training data.
+///
+/// | Name | Default | Purpose | Range |
+/// |---|---|---|---|
+/// | `ngram_range` | `(1, 2)` | unigrams and bigrams | `1 ≤ min ≤ max ≤ 5` |
+/// | `min_count` | `1` | drop rare n-grams at fit | `≥ 1` |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSettings {
+    /// Smallest and largest n-gram length, inclusive.
+    pub ngram_range: (usize, usize),
+    /// Minimum total count in the training data for an n-gram to become a feature.
+    pub min_count: u64,
+}
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        FeatureSettings {
+            ngram_range: (1, 2),
+            min_count: 1,
+        }
+    }
+}
+
+impl FeatureSettings {
+    /// Checks the ranges in the table above.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) naming the setting.
+    pub fn check(&self) -> Result<()> {
+        let (lo, hi) = self.ngram_range;
+        if lo < 1 || hi < lo || hi > MAX_NGRAM {
+            return Err(Error::invalid(
+                "ngram_range",
+                format!("({lo}, {hi})"),
+                "(min, max) with 1 <= min <= max <= 5",
+            ));
+        }
+        if self.min_count < 1 {
+            return Err(Error::invalid("min_count", self.min_count, "at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// One term: its stem (the key) and a readable form for evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Term {
+    /// The stem, symbol or marker.
+    pub(crate) stem: Box<str>,
+    /// The lexicographically smallest raw token seen for it in training: a real word a person
+    /// recognises ("priorities" rather than "prioriti"), chosen so that merging models agrees
+    /// with training on the union of their data.
+    pub(crate) surface: Box<str>,
+}
+
+/// Scratch buffers for turning a text into features; one per call keeps `&self` methods free of
+/// locks, and reusing one across calls avoids allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    normalized: NormalizedText,
+    terms: Vec<TermId>,
+}
+
+/// Terms and n-gram features learned from training data.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Vocabulary {
+    terms: Vec<Term>,
+    term_index: FxHashMap<Box<str>, TermId>,
+    /// The stemming cache: raw (normalised) word → term.
+    raw_index: FxHashMap<Box<str>, TermId>,
+    /// Unigram feature of each term, or `NO_FEATURE`.
+    unigram: Vec<FeatureId>,
+    /// Features of length ≥ 2.
+    ngram_index: FxHashMap<Box<[TermId]>, FeatureId>,
+    /// Feature id → its terms.
+    features: Vec<Box<[TermId]>>,
+}
+
+impl PartialEq for Vocabulary {
+    fn eq(&self, other: &Self) -> bool {
+        // The indexes are derived from these three.
+        self.terms == other.terms
+            && self.features == other.features
+            && self.raw_index == other.raw_index
+    }
+}
+
+impl Vocabulary {
+    /// Number of features.
+    pub(crate) fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    pub(crate) fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    pub(crate) fn features(&self) -> &[Box<[TermId]>] {
+        &self.features
+    }
+
+    pub(crate) fn raw_forms(&self) -> impl Iterator<Item = (&str, TermId)> {
+        self.raw_index.iter().map(|(k, &v)| (&**k, v))
+    }
+
+    /// A feature as a person would read it: its terms' surface forms joined by spaces.
+    pub(crate) fn feature_text(&self, feature: FeatureId) -> String {
+        let mut out = String::new();
+        for (i, &t) in self.features[feature as usize].iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&self.terms[t as usize].surface);
+        }
+        out
+    }
+
+    /// Rebuilds a vocabulary from its parts (used by model loading), checking every index.
+    pub(crate) fn from_parts(
+        terms: Vec<Term>,
+        raw_forms: Vec<(Box<str>, TermId)>,
+        features: Vec<Box<[TermId]>>,
+        settings: &FeatureSettings,
+    ) -> Result<Vocabulary> {
+        let mut v = Vocabulary::default();
+        for term in terms {
+            if v.term_index.contains_key(&term.stem) {
+                return Err(Error::format(format!("term {:?} appears twice", term.stem)));
+            }
+            v.term_index.insert(term.stem.clone(), v.terms.len() as TermId);
+            v.terms.push(term);
+            v.unigram.push(NO_FEATURE);
+        }
+        let n_terms = v.terms.len();
+        for (raw, t) in raw_forms {
+            if t as usize >= n_terms {
+                return Err(Error::format(format!("raw form {raw:?} points to missing term {t}")));
+            }
+            v.raw_index.insert(raw, t);
+        }
+        let (lo, hi) = settings.ngram_range;
+        for ngram in features {
+            if ngram.len() < lo || ngram.len() > hi {
+                return Err(Error::format(format!(
+                    "a feature of {} terms is outside the n-gram range ({lo}, {hi})",
+                    ngram.len()
+                )));
+            }
+            if let Some(&t) = ngram.iter().find(|&&t| t as usize >= n_terms) {
+                return Err(Error::format(format!("a feature points to missing term {t}")));
+            }
+            if v.lookup_ngram(&ngram).is_some() {
+                return Err(Error::format("a feature appears twice"));
+            }
+            v.insert_feature(ngram);
+        }
+        Ok(v)
+    }
+
+    fn lookup_ngram(&self, ngram: &[TermId]) -> Option<FeatureId> {
+        let id = if ngram.len() == 1 {
+            *self.unigram.get(ngram[0] as usize)?
+        } else {
+            *self.ngram_index.get(ngram)?
+        };
+        (id != NO_FEATURE).then_some(id)
+    }
+
+    fn insert_feature(&mut self, ngram: Box<[TermId]>) -> FeatureId {
+        let id = self.features.len() as FeatureId;
+        if ngram.len() == 1 {
+            self.unigram[ngram[0] as usize] = id;
+        } else {
+            self.ngram_index.insert(ngram.clone(), id);
+        }
+        self.features.push(ngram);
+        id
+    }
+
+    fn intern_term(&mut self, stem: &str, raw: &str) -> TermId {
+        if let Some(&t) = self.term_index.get(stem) {
+            let term = &mut self.terms[t as usize];
+            if raw < &*term.surface {
+                term.surface = raw.into();
+            }
+            return t;
+        }
+        let t = self.terms.len() as TermId;
+        self.term_index.insert(stem.into(), t);
+        self.terms.push(Term {
+            stem: stem.into(),
+            surface: raw.into(),
+        });
+        self.unigram.push(NO_FEATURE);
+        t
+    }
+
+    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows, in order.
+    /// Unknown words are skipped and break the n-grams that would span them.
+    pub(crate) fn for_each_feature(
+        &self,
+        analyzer: &Analyzer,
+        settings: &FeatureSettings,
+        text: &str,
+        scratch: &mut Scratch,
+        mut f: impl FnMut(FeatureId),
+    ) {
+        let stemmer = WordStemmer::new(analyzer.language());
+        normalize_into(text, &mut scratch.normalized);
+        scratch.terms.clear();
+        let terms = &mut scratch.terms;
+        tokenize(&scratch.normalized, |token| {
+            let id = match &token {
+                Token::Word(w) => match self.raw_index.get(&**w) {
+                    Some(&t) => t,
+                    None => self.term_index.get(&*stemmer.stem(w)).copied().unwrap_or(UNKNOWN),
+                },
+                other => self.term_index.get(token_str(other)).copied().unwrap_or(UNKNOWN),
+            };
+            terms.push(id);
+        });
+        let (lo, hi) = settings.ngram_range;
+        for n in lo..=hi {
+            for window in scratch.terms.windows(n) {
+                if window.contains(&UNKNOWN) {
+                    continue;
+                }
+                if let Some(id) = self.lookup_ngram(window) {
+                    f(id);
+                }
+            }
+        }
+    }
+
+    /// Like [`Vocabulary::for_each_feature`], but adds every term and n-gram that is new.
+    ///
+    /// With `fitting`, every raw word joins the stemming cache and may lower its term's surface
+    /// form (training). Without it (`learn`), only words of new terms are cached and existing
+    /// surfaces stay, so that `unlearn` can restore the vocabulary exactly.
+    pub(crate) fn for_each_feature_growing(
+        &mut self,
+        analyzer: &Analyzer,
+        settings: &FeatureSettings,
+        text: &str,
+        scratch: &mut Scratch,
+        fitting: bool,
+        mut f: impl FnMut(FeatureId),
+    ) {
+        let stemmer = WordStemmer::new(analyzer.language());
+        normalize_into(text, &mut scratch.normalized);
+        scratch.terms.clear();
+        // Collect first: tokens borrow the scratch text while terms are interned into self.
+        let mut tokens: Vec<Token<'_>> = Vec::new();
+        tokenize(&scratch.normalized, |token| tokens.push(token));
+        for token in &tokens {
+            let id = match token {
+                Token::Word(w) => match self.raw_index.get(&**w) {
+                    Some(&t) => t,
+                    None => {
+                        let stem = stemmer.stem(w);
+                        let known = self.term_index.contains_key(&*stem);
+                        let t = if fitting || !known {
+                            self.intern_term(&stem, w)
+                        } else {
+                            self.term_index[&*stem]
+                        };
+                        if fitting || !known {
+                            self.raw_index.insert((**w).into(), t);
+                        }
+                        t
+                    }
+                },
+                other => {
+                    let s = token_str(other);
+                    match self.term_index.get(s) {
+                        Some(&t) => t,
+                        None => self.intern_term(s, s),
+                    }
+                }
+            };
+            scratch.terms.push(id);
+        }
+        let (lo, hi) = settings.ngram_range;
+        for n in lo..=hi {
+            for i in 0..scratch.terms.len().saturating_sub(n - 1) {
+                let window = &scratch.terms[i..i + n];
+                let id = match self.lookup_ngram(window) {
+                    Some(id) => id,
+                    None => self.insert_feature(window.into()),
+                };
+                f(id);
+            }
+        }
+    }
+
+    /// Keeps only the features for which `keep` is true, drops terms no feature uses, and puts
+    /// terms and features in canonical order (terms by stem, features by length then terms), so
+    /// that equal data gives equal vocabularies whatever order it came in.
+    ///
+    /// Returns, for each old feature id, its new id (or `None` if dropped).
+    pub(crate) fn retain_canonical(&mut self, keep: impl Fn(FeatureId) -> bool) -> Vec<Option<FeatureId>> {
+        // Which terms survive, and their new ids in stem order.
+        let mut used = vec![false; self.terms.len()];
+        for (f, ngram) in self.features.iter().enumerate() {
+            if keep(f as FeatureId) {
+                for &t in ngram.iter() {
+                    used[t as usize] = true;
+                }
+            }
+        }
+        let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId).filter(|&t| used[t as usize]).collect();
+        term_order.sort_by(|&a, &b| self.terms[a as usize].stem.cmp(&self.terms[b as usize].stem));
+        let mut new_term = vec![UNKNOWN; self.terms.len()];
+        for (new, &old) in term_order.iter().enumerate() {
+            new_term[old as usize] = new as TermId;
+        }
+        let mut kept: Vec<(Box<[TermId]>, FeatureId)> = self
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(f, _)| keep(*f as FeatureId))
+            .map(|(f, ngram)| (ngram.iter().map(|&t| new_term[t as usize]).collect(), f as FeatureId))
+            .collect();
+        kept.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
+        let mut remap = vec![None; self.features.len()];
+        for (new, (_, old)) in kept.iter().enumerate() {
+            remap[*old as usize] = Some(new as FeatureId);
+        }
+
+        let old_terms = std::mem::take(&mut self.terms);
+        let raw: Vec<(Box<str>, TermId)> = std::mem::take(&mut self.raw_index)
+            .into_iter()
+            .filter_map(|(raw, t)| (new_term[t as usize] != UNKNOWN).then(|| (raw, new_term[t as usize])))
+            .collect();
+        let terms = term_order.iter().map(|&t| old_terms[t as usize].clone()).collect();
+        let features = kept.into_iter().map(|(ngram, _)| ngram).collect();
+        *self = Vocabulary::from_parts_unchecked(terms, raw, features);
+        remap
+    }
+
+    fn from_parts_unchecked(terms: Vec<Term>, raw: Vec<(Box<str>, TermId)>, features: Vec<Box<[TermId]>>) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for term in terms {
+            v.term_index.insert(term.stem.clone(), v.terms.len() as TermId);
+            v.terms.push(term);
+            v.unigram.push(NO_FEATURE);
+        }
+        v.raw_index = raw.into_iter().collect();
+        for ngram in features {
+            v.insert_feature(ngram);
+        }
+        v
+    }
+
+    /// Adds the terms and features of `other` that `self` lacks (surface forms take the smaller
+    /// of the two), and returns, for each feature of `other`, its id in `self`.
+    pub(crate) fn absorb(&mut self, other: &Vocabulary) -> Vec<FeatureId> {
+        let mut term_map = Vec::with_capacity(other.terms.len());
+        for term in &other.terms {
+            term_map.push(self.intern_term(&term.stem, &term.surface));
+        }
+        for (raw, t) in other.raw_forms() {
+            if !self.raw_index.contains_key(raw) {
+                self.raw_index.insert(raw.into(), term_map[t as usize]);
+            }
+        }
+        other
+            .features
+            .iter()
+            .map(|ngram| {
+                let mapped: Box<[TermId]> = ngram.iter().map(|&t| term_map[t as usize]).collect();
+                match self.lookup_ngram(&mapped) {
+                    Some(id) => id,
+                    None => self.insert_feature(mapped),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Sparse feature counts of one message: `(feature id, count)` sorted by feature id.
+pub(crate) type SparseCounts = Vec<(FeatureId, u32)>;
+
+/// Turns a list of feature occurrences into sorted sparse counts.
+pub(crate) fn to_sparse(mut occurrences: Vec<FeatureId>) -> SparseCounts {
+    occurrences.sort_unstable();
+    let mut out: SparseCounts = Vec::with_capacity(occurrences.len());
+    for f in occurrences {
+        match out.last_mut() {
+            Some((last, n)) if *last == f => *n += 1,
+            _ => out.push((f, 1)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grow(v: &mut Vocabulary, text: &str) -> Vec<String> {
+        let mut scratch = Scratch::default();
+        let mut ids = Vec::new();
+        v.for_each_feature_growing(&Analyzer::default(), &FeatureSettings::default(), text, &mut scratch, true, |f| ids.push(f));
+        ids.iter().map(|&f| v.feature_text(f)).collect()
+    }
+
+    fn lookup(v: &Vocabulary, text: &str) -> Vec<String> {
+        let mut scratch = Scratch::default();
+        let mut ids = Vec::new();
+        v.for_each_feature(&Analyzer::default(), &FeatureSettings::default(), text, &mut scratch, |f| ids.push(f));
+        ids.iter().map(|&f| v.feature_text(f)).collect()
+    }
+
+    #[test]
+    fn unigrams_then_bigrams() {
+        let mut v = Vocabulary::default();
+        assert_eq!(grow(&mut v, "Save 15% now"), ["save", "<percent>", "now", "save <percent>", "<percent> now"]);
+    }
+
+    #[test]
+    fn unknown_words_break_ngrams() {
+        let mut v = Vocabulary::default();
+        grow(&mut v, "save money now");
+        assert_eq!(lookup(&v, "save zebra now"), ["save", "now"]);
+        assert_eq!(lookup(&v, "saving money"), ["save", "money", "save money"]);
+    }
+
+    #[test]
+    fn surfaces_are_the_smallest_raw_form() {
+        let mut v = Vocabulary::default();
+        grow(&mut v, "IT priority");
+        grow(&mut v, "IT priorities");
+        assert_eq!(lookup(&v, "it priority"), ["it", "priorities", "it priorities"]);
+    }
+
+    #[test]
+    fn canonical_order_ignores_input_order() {
+        let mut a = Vocabulary::default();
+        grow(&mut a, "alpha beta");
+        grow(&mut a, "gamma delta");
+        let mut b = Vocabulary::default();
+        grow(&mut b, "gamma delta");
+        grow(&mut b, "alpha beta");
+        a.retain_canonical(|_| true);
+        b.retain_canonical(|_| true);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn sparse_counts() {
+        assert_eq!(to_sparse(vec![3, 1, 3, 2, 3]), vec![(1, 1), (2, 1), (3, 3)]);
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        assert!(FeatureSettings { ngram_range: (0, 2), min_count: 1 }.check().is_err());
+        assert!(FeatureSettings { ngram_range: (2, 1), min_count: 1 }.check().is_err());
+        assert!(FeatureSettings { ngram_range: (1, 6), min_count: 1 }.check().is_err());
+        assert!(FeatureSettings { ngram_range: (1, 1), min_count: 0 }.check().is_err());
+        assert!(FeatureSettings::default().check().is_ok());
+    }
+}

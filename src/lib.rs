@@ -1,0 +1,57 @@
+//! # nopitch
+//!
+//! Sorts the notes attached to LinkedIn-style connection requests into **sales** pitches,
+//! **known contacts** and **personal** notes, with a sparse naive Bayes classifier that needs no
+//! files and classifies a note in about a microsecond.
+//!
+//! ```
+//! use nopitch::Classifier;
+//! let clf = Classifier::pretrained();
+//! let p = clf.classify("Save 15% on your SAP licensing this quarter");
+//! assert_eq!(p.label(), "sales");
+//! assert!(p.confidence() > 0.5);
+//! ```
+//!
+//! ## The primary types
+//! - [`Classifier`]: a trained model. [`Classifier::pretrained`] is trained on the project's own
+//!   hand-written notes (`datasets/connection_requests.csv`); [`Classifier::classify`] gives a
+//!   [`Prediction`].
+//! - [`Prediction`]: the label, its calibrated [`confidence`](Prediction::confidence), every
+//!   label's probability, whether it [is unsure](Prediction::is_unsure), and the
+//!   [evidence](Prediction::evidence) behind it.
+//! - [`Trainer`]: settings, then [`fit`](Trainer::fit) on your own [`Example`]s, with any label set.
+//! - [`ExampleReader`] and [`CsvOptions`]: labelled CSV/TSV in, with errors that name the line.
+//!
+//! ## The labels
+//! - `sales`: an unsolicited commercial approach from someone with no relationship to the
+//!   recipient, however flattering or disguised as networking (cold recruiters count).
+//! - `known-contact`: the sender names a concrete shared professional history (worked, studied,
+//!   bought, sold, met and talked together).
+//! - `personal`: a genuine non-commercial note with no shared professional history, or from
+//!   private life.
+//!
+//! `datasets/README.md` holds the full definitions with the borderline rules.
+//!
+//! ## Untrusted input
+//! No function panics on any text: empty, huge, binary-looking, any script, emoji. Time is linear
+//! in the length of the text. See the README for what is guaranteed about model files.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(clippy::dbg_macro, clippy::print_stdout, clippy::print_stderr)]
+
+mod calibration;
+mod classifier;
+mod dataset;
+mod error;
+mod features;
+mod naive_bayes;
+mod pretrained;
+pub mod text;
+
+pub use calibration::{expected_calibration_error, DEFAULT_UNSURE_BELOW};
+pub use classifier::{Classifier, Evidence, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES};
+pub use dataset::{read_examples, stratified_folds, CsvOptions, Example, ExampleReader};
+pub use error::{Error, ErrorKind, Result};
+pub use features::{FeatureSettings, MAX_NGRAM};
+pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA};

@@ -1,0 +1,240 @@
+//! Unicode normalisation and case folding, the first stage of the text pipeline.
+//!
+//! The output is a [`NormalizedText`]: NFKC (which also folds fullwidth forms and mathematical
+//! alphanumerics to plain letters), lowercase, with invisible characters removed, typographic
+//! apostrophes made ASCII, control characters turned into spaces, and Cyrillic and Greek
+//! look-alikes of Latin letters folded to Latin inside words that are mostly Latin. The
+//! tokenizer only accepts a [`NormalizedText`], so it never sees text that skipped this stage.
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// Text that has been through [`normalize_into`]: NFKC, lowercase, no invisible characters.
+#[derive(Debug, Default)]
+pub(crate) struct NormalizedText {
+    text: String,
+}
+
+impl NormalizedText {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Characters that render as nothing and can be slipped into words to break them up.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'              // soft hyphen
+        | '\u{034F}'            // combining grapheme joiner
+        | '\u{061C}'            // arabic letter mark
+        | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // hangul fillers
+        | '\u{180B}'..='\u{180F}' // mongolian variation selectors and vowel separator
+        | '\u{200B}'..='\u{200F}' // zero-width space, joiners, direction marks
+        | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+        | '\u{2060}'..='\u{206F}' // word joiner, invisible operators, bidi isolates
+        | '\u{FE00}'..='\u{FE0F}' // variation selectors
+        | '\u{FEFF}'            // byte-order mark, zero-width no-break space
+        | '\u{E0000}'..='\u{E007F}' // tags
+        | '\u{E0100}'..='\u{E01EF}' // variation selectors supplement
+    )
+}
+
+/// The Latin letter a Cyrillic or Greek letter is commonly used to imitate, if any.
+///
+/// Only letters that look like a Latin letter in ordinary fonts are listed; the point is to
+/// undo "ѕаlе"-style obfuscation, not to transliterate.
+pub(crate) fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic, both cases
+        'а' | 'А' => 'a',
+        'В' => 'b',
+        'с' | 'С' => 'c',
+        'ԁ' => 'd',
+        'е' | 'Е' | 'ё' | 'Ё' => 'e',
+        'һ' | 'Һ' | 'Н' => 'h',
+        'і' | 'І' | 'ӏ' | 'Ӏ' => 'i',
+        'ј' | 'Ј' => 'j',
+        'К' | 'к' => 'k',
+        'М' => 'm',
+        'о' | 'О' => 'o',
+        'р' | 'Р' => 'p',
+        'ԛ' | 'Ԛ' => 'q',
+        'ѕ' | 'Ѕ' => 's',
+        'Т' => 't',
+        'ԝ' | 'Ԝ' => 'w',
+        'х' | 'Х' => 'x',
+        'у' | 'У' | 'Ү' | 'ү' => 'y',
+        // Greek, both cases
+        'α' | 'Α' => 'a',
+        'Β' | 'β' => 'b',
+        'ε' | 'Ε' => 'e',
+        'Η' => 'h',
+        'ι' | 'Ι' => 'i',
+        'κ' | 'Κ' => 'k',
+        'Μ' => 'm',
+        'ν' | 'Ν' => 'v',
+        'ο' | 'Ο' | 'σ' => 'o',
+        'ρ' | 'Ρ' => 'p',
+        'τ' | 'Τ' => 't',
+        'υ' | 'Υ' => 'u',
+        'χ' | 'Χ' => 'x',
+        'Ζ' => 'z',
+        // Latin letters that imitate other Latin letters
+        'ı' => 'i',
+        'ɑ' => 'a',
+        'ɡ' => 'g',
+        _ => return None,
+    })
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' | '\u{0400}'..='\u{052F}')
+}
+
+/// Normalises `text` into `out`, reusing its allocation.
+///
+/// Linear in the length of `text`; never panics.
+pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
+    let out_s = &mut out.text;
+    out_s.clear();
+    if text.is_ascii() {
+        // Fast path: ASCII is already NFKC and has no invisible characters or look-alikes.
+        out_s.reserve(text.len());
+        for b in text.bytes() {
+            let c = if b.is_ascii_control() { b' ' } else { b.to_ascii_lowercase() };
+            out_s.push(c as char);
+        }
+        return;
+    }
+    // 1. Drop invisible characters and make apostrophes ASCII; 2. NFKC.
+    let cleaned = text.chars().filter(|&c| !is_invisible(c)).map(|c| match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{FF07}' | '`' | '\u{00B4}' => '\'',
+        c => c,
+    });
+    let mut nfkc = String::with_capacity(text.len());
+    match is_nfkc_quick(text.chars()) {
+        IsNormalized::Yes => nfkc.extend(cleaned),
+        _ => nfkc.extend(cleaned.nfkc()),
+    }
+    // 3. Fold look-alikes word by word, 4. lowercase, 5. controls to spaces.
+    let latin_text = is_mostly_latin(&nfkc);
+    out_s.reserve(nfkc.len());
+    let mut rest = nfkc.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c.is_alphabetic() {
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphabetic())
+                .map_or(rest.len(), |(i, _)| i);
+            push_word(&rest[..end], latin_text, out_s);
+            rest = &rest[end..];
+        } else {
+            if c.is_control() {
+                out_s.push(' ');
+            } else {
+                out_s.extend(c.to_lowercase());
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+}
+
+/// Whether Latin letters outnumber Cyrillic and Greek ones (so look-alikes are likely disguise).
+fn is_mostly_latin(text: &str) -> bool {
+    let (mut latin, mut other) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}') {
+            latin += 1;
+        } else if is_cyrillic_or_greek(c) {
+            other += 1;
+        }
+    }
+    latin > other
+}
+
+/// Lowercases one alphabetic run into `out`, folding look-alikes if the word is disguised Latin:
+/// it mixes Latin with Cyrillic/Greek, or it is made only of look-alikes inside a Latin text.
+fn push_word(word: &str, latin_text: bool, out: &mut String) {
+    let mut has_latin = false;
+    let mut has_other = false;
+    let mut all_lookalike = true;
+    for c in word.chars() {
+        if is_cyrillic_or_greek(c) {
+            has_other = true;
+            if latin_lookalike(c).is_none() {
+                all_lookalike = false;
+            }
+        } else if c.is_ascii_alphabetic() {
+            has_latin = true;
+        }
+    }
+    let fold = has_other && ((has_latin && all_lookalike_or_latin(word)) || (latin_text && all_lookalike));
+    for c in word.chars() {
+        match (fold, latin_lookalike(c)) {
+            (true, Some(l)) => out.push(l),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// A mixed-script word is folded only if every non-Latin letter in it has a Latin look-alike.
+fn all_lookalike_or_latin(word: &str) -> bool {
+    word.chars()
+        .all(|c| !is_cyrillic_or_greek(c) || latin_lookalike(c).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        let mut out = NormalizedText::default();
+        normalize_into(s, &mut out);
+        out.text
+    }
+
+    #[test]
+    fn ascii_is_lowercased_and_controls_become_spaces() {
+        assert_eq!(norm("Hello\tWORLD\u{7}!"), "hello world !");
+    }
+
+    #[test]
+    fn nfkc_folds_fullwidth_and_math_letters() {
+        assert_eq!(norm("ＳＡＬＥ"), "sale");
+        assert_eq!(norm("𝐟𝐫𝐞𝐞 𝓭𝓮𝓶𝓸"), "free demo");
+        assert_eq!(norm("ﬁnance"), "finance");
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        assert_eq!(norm("de\u{200B}mo fr\u{00AD}ee\u{FEFF}"), "demo free");
+    }
+
+    #[test]
+    fn typographic_apostrophes_become_ascii() {
+        assert_eq!(norm("I\u{2019}d love"), "i'd love");
+    }
+
+    #[test]
+    fn cyrillic_and_greek_lookalikes_fold_in_latin_words() {
+        // "sаle" with a Cyrillic а, "dеmо" with Cyrillic е and о, "ΙΤ" in Greek capitals.
+        assert_eq!(norm("s\u{0430}le d\u{0435}m\u{043E}"), "sale demo");
+        assert_eq!(norm("Your \u{0399}\u{03A4} priorities"), "your it priorities");
+    }
+
+    #[test]
+    fn real_russian_greek_hindi_chinese_are_not_mangled() {
+        assert_eq!(norm("Привет, коллега"), "привет, коллега");
+        assert_eq!(norm("Καλημέρα σας"), "καλημέρα σας");
+        assert_eq!(norm("नमस्ते दोस्त"), "नमस्ते दोस्त");
+        assert_eq!(norm("你好，朋友"), "你好,朋友");
+        // A short all-look-alike Russian word in Russian text stays Russian.
+        assert_eq!(norm("Это сор"), "это сор");
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        assert_eq!(norm(""), "");
+        assert_eq!(norm("\u{0}\u{1}"), "  ");
+        assert_eq!(norm("👋🏽"), "👋🏽");
+    }
+}

@@ -1,0 +1,574 @@
+//! Splitting normalised text into tokens: words, symbols (emoji, CJK characters, `!`, `?`) and
+//! markers that stand for a class of strings that carry meaning in pitches (money, percentages,
+//! URLs, e-mail addresses, phone numbers, other numbers).
+//!
+//! The scanner moves forward only (each lookahead is bounded by the token it is testing), so it
+//! runs in time linear in the length of the text and never panics on any input.
+
+use std::borrow::Cow;
+
+use super::normalize::NormalizedText;
+
+/// Words longer than this many bytes become [`Marker::LongWord`]: no real word is that long,
+/// and keeping them would let one junk string fill the vocabulary.
+pub const MAX_WORD_BYTES: usize = 48;
+
+/// One token of a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// A word (letters and digits, with internal apostrophes or `&`), to be stemmed.
+    Word(Cow<'a, str>),
+    /// An emoji, a CJK character, `!` or `?`: used as it is, never stemmed.
+    Symbol(&'a str),
+    /// A stand-in for a class of strings.
+    Marker(Marker),
+}
+
+/// A class of strings replaced by one token, because the class carries the meaning and the
+/// exact value does not ("save 15%" and "save 20%" are the same pitch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Marker {
+    /// A web address: `https://…`, `www.…` or a bare domain such as `acme.io/demo`.
+    Url,
+    /// An e-mail address.
+    Email,
+    /// An amount of money: `$5k`, `€200`, `USD 1,000`, `£1.50`, `500 dollars`.
+    Money,
+    /// A percentage: `15%`, `15 percent`, `15 per cent`.
+    Percent,
+    /// A phone number: 7 to 15 digits in groups, or after `+` or `(`.
+    Phone,
+    /// Any other number, bucketed by its count of integer digits (1 to 5, where 5 means 5 or more).
+    Number(u8),
+    /// A "word" longer than [`MAX_WORD_BYTES`].
+    LongWord,
+}
+
+impl Marker {
+    /// The term this marker contributes to features, e.g. `<money>`. Angle brackets never occur
+    /// in word tokens, so markers cannot collide with words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Marker::Url => "<url>",
+            Marker::Email => "<email>",
+            Marker::Money => "<money>",
+            Marker::Percent => "<percent>",
+            Marker::Phone => "<phone>",
+            Marker::Number(1) => "<num1>",
+            Marker::Number(2) => "<num2>",
+            Marker::Number(3) => "<num3>",
+            Marker::Number(4) => "<num4>",
+            Marker::Number(_) => "<num5+>",
+            Marker::LongWord => "<long>",
+        }
+    }
+}
+
+const TLDS: &[&str] = &[
+    "com", "org", "net", "io", "ai", "co", "app", "dev", "biz", "info", "me", "us", "uk", "de",
+    "fr", "nl", "es", "it", "in", "ng", "ke", "gh", "za", "au", "ca", "sg", "hk", "nz", "ie", "edu",
+    "gov", "tech", "xyz", "ly", "eu", "ch", "se", "no", "br", "mx", "ph", "jp", "cn", "ru", "pl",
+    "ae", "online", "site", "store", "shop", "cloud", "agency", "digital", "pro", "tv", "gg",
+];
+
+const CURRENCY_CODES_BEFORE: &[&str] = &[
+    "usd", "eur", "gbp", "inr", "rs", "ngn", "kes", "zar", "aud", "cad", "sgd", "chf", "jpy",
+    "brl", "mxn", "php", "hkd", "aed", "ghs", "nzd",
+];
+
+const CURRENCY_WORDS_AFTER: &[&str] = &[
+    "usd", "eur", "gbp", "inr", "ngn", "kes", "zar", "aud", "cad", "sgd", "dollars", "dollar",
+    "bucks", "euros", "euro", "pounds", "quid", "rupees", "naira", "cedis", "shillings", "rand",
+    "yen", "pesos", "reais",
+];
+
+const MAGNITUDES: &[&str] = &[
+    "k", "m", "mm", "mn", "bn", "b", "thousand", "million", "billion", "lakh", "lakhs", "crore",
+    "crores", "cr",
+];
+
+fn is_currency_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '€' | '£' | '¥' | '₹' | '₦' | '₵' | '₩' | '₽' | '₺' | '₱' | '₪' | '¢' | '₫' | '฿' | '₴'
+    )
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1F3FA}' | '\u{1F400}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}'
+        | '\u{2B00}'..='\u{2BFF}' | '\u{2300}'..='\u{23FF}' | '\u{2190}'..='\u{21FF}')
+}
+
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
+}
+
+/// Combining marks of scripts whose words contain them (Indic vowel signs and viramas, Arabic
+/// and Hebrew points, Thai vowels, generic combining diacritics). `char::is_alphanumeric` says
+/// no to many of them, which would cut such words apart.
+fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' | '\u{0483}'..='\u{0489}' | '\u{0591}'..='\u{05C7}'
+        | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}'
+        | '\u{0900}'..='\u{0963}' | '\u{0966}'..='\u{0DFF}' | '\u{0E31}'..='\u{0E3A}'
+        | '\u{0E47}'..='\u{0E4E}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}' | '\u{3099}'..='\u{309A}')
+}
+
+/// Characters that make up a word segment.
+fn is_word_char(c: char) -> bool {
+    (c.is_alphanumeric() || is_mark(c)) && !is_cjk(c)
+}
+
+/// Characters that join word segments into a compound (`acme.io`, `jane@acme.io`, `follow-up`).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '@' | '-' | '_' | '/' | ':' | '+')
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|r| r.chars().next())
+}
+
+/// The tokens of `text`, handed to `emit` in order.
+pub(crate) fn tokenize<'a>(text: &'a NormalizedText, mut emit: impl FnMut(Token<'a>)) {
+    let s = text.as_str();
+    let mut i = 0;
+    while let Some(c) = char_at(s, i) {
+        let len = c.len_utf8();
+        if c.is_whitespace() {
+            i += len;
+            continue;
+        }
+        if let Some(end) = url_with_scheme(s, i) {
+            emit(Token::Marker(Marker::Url));
+            i = end;
+            continue;
+        }
+        if c == '+' || c == '(' || c.is_ascii_digit() {
+            if let Some(end) = phone(s, i) {
+                emit(Token::Marker(Marker::Phone));
+                i = end;
+                continue;
+            }
+        }
+        if is_currency_symbol(c) {
+            let mut j = i + len;
+            if s[j..].starts_with(' ') {
+                j += 1;
+            }
+            if s[j..].starts_with(|c: char| c.is_ascii_digit()) {
+                let (end, _) = number(s, j);
+                emit(Token::Marker(Marker::Money));
+                i = skip_magnitude(s, end);
+            } else {
+                i += len;
+            }
+            continue;
+        }
+        if c.is_ascii_digit() {
+            i = scan_number(s, i, &mut emit);
+            continue;
+        }
+        if is_word_char(c) {
+            i = scan_compound(s, i, &mut emit);
+            continue;
+        }
+        if c == '!' || c == '?' {
+            emit(Token::Symbol(&s[i..i + 1]));
+            i = s[i..].find(|x: char| x != c).map_or(s.len(), |k| i + k);
+            continue;
+        }
+        if is_cjk(c) || is_emoji(c) {
+            emit(Token::Symbol(&s[i..i + len]));
+            i += len;
+            while let Some(m) = char_at(s, i).filter(|&m| is_emoji_modifier(m)) {
+                i += m.len_utf8();
+            }
+            continue;
+        }
+        i += len;
+    }
+}
+
+/// `http://`, `https://` or `www.` at `i` (at the start of a word): the end of the URL.
+fn url_with_scheme(s: &str, i: usize) -> Option<usize> {
+    let rest = &s[i..];
+    if !(rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.")) {
+        return None;
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>'))
+        .unwrap_or(rest.len());
+    Some(i + end)
+}
+
+/// A phone number starting at `i`, if there is one: the end of it.
+fn phone(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut j = i;
+    let starts_plus = b[j] == b'+';
+    if starts_plus {
+        j += 1;
+    }
+    let mut digits = 0usize;
+    let mut groups = 0usize;
+    let mut has_paren = false;
+    let mut end = i;
+    while j < b.len() {
+        // Separators: at most two in a row (") " or " - ").
+        let mut k = j;
+        let mut seps = 0;
+        while k < b.len() && matches!(b[k], b' ' | b'-' | b'.' | b'(' | b')') && seps < 3 {
+            has_paren |= b[k] == b'(';
+            k += 1;
+            seps += 1;
+        }
+        if k >= b.len() || !b[k].is_ascii_digit() || (seps == 0 && groups > 0) {
+            break;
+        }
+        let start = k;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        digits += k - start;
+        groups += 1;
+        end = k;
+        j = k;
+        if digits > 15 {
+            return None;
+        }
+    }
+    // A phone number must not run straight into a word ("2024abc") or continue as a decimal/list.
+    if b.get(end).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'%' || c == b',') {
+        return None;
+    }
+    let ok = (7..=15).contains(&digits)
+        && (starts_plus || has_paren || groups >= 3 || (groups == 1 && digits >= 10));
+    ok.then_some(end)
+}
+
+/// Digits with `,` or `.` between digits, from `i`: the end and the count of integer digits.
+fn number(s: &str, i: usize) -> (usize, usize) {
+    let b = s.as_bytes();
+    let mut j = i;
+    let mut int_digits = 0;
+    let mut in_fraction = false;
+    while j < b.len() {
+        if b[j].is_ascii_digit() {
+            if !in_fraction {
+                int_digits += 1;
+            }
+            j += 1;
+        } else if matches!(b[j], b',' | b'.') && b.get(j + 1).is_some_and(|c| c.is_ascii_digit()) {
+            in_fraction |= b[j] == b'.';
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    (j, int_digits)
+}
+
+/// The word starting at `i` (ASCII letters only) and its end, if the next thing is a word.
+fn next_ascii_word(s: &str, i: usize) -> Option<(&str, usize)> {
+    let rest = s.get(i..)?;
+    let end = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+    (end > 0).then(|| (&rest[..end], i + end))
+}
+
+/// Skips a magnitude ("k", "million", " bn") after an amount of money.
+fn skip_magnitude(s: &str, i: usize) -> usize {
+    for gap in [0, 1] {
+        if gap == 1 && !s[i..].starts_with(' ') {
+            break;
+        }
+        if let Some((w, end)) = next_ascii_word(s, i + gap) {
+            if MAGNITUDES.contains(&w) {
+                return end;
+            }
+        }
+    }
+    i
+}
+
+/// A number at `i`: percent, money (with a currency word after it), or a plain number.
+fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
+    let (end, digits) = number(s, i);
+    let rest = &s[end..];
+    if rest.starts_with('%') {
+        emit(Token::Marker(Marker::Percent));
+        return end + 1;
+    }
+    if rest.starts_with(" %") {
+        emit(Token::Marker(Marker::Percent));
+        return end + 2;
+    }
+    // Letters glued to the number: "5k" is a number with a magnitude, "3rd" or "24x7" a word.
+    if let Some((w, wend)) = next_ascii_word(s, end) {
+        if !MAGNITUDES.contains(&w) {
+            return scan_compound(s, i, emit);
+        }
+        if let Some(after) = currency_word_after(s, wend) {
+            emit(Token::Marker(Marker::Money));
+            return after;
+        }
+        emit(Token::Marker(Marker::Number(digits.min(5) as u8)));
+        return wend;
+    }
+    if rest.starts_with(' ') {
+        if let Some((w, wend)) = next_ascii_word(s, end + 1) {
+            if matches!(w, "percent" | "pct" | "percentage") {
+                emit(Token::Marker(Marker::Percent));
+                return wend;
+            }
+            if w == "per" && s[wend..].starts_with(" cent") {
+                emit(Token::Marker(Marker::Percent));
+                return wend + 5;
+            }
+        }
+    }
+    if let Some(after) = currency_word_after(s, skip_magnitude(s, end)) {
+        emit(Token::Marker(Marker::Money));
+        return after;
+    }
+    emit(Token::Marker(Marker::Number(digits.min(5) as u8)));
+    end
+}
+
+/// A currency word after an amount (" dollars", " usd"): the end of it.
+fn currency_word_after(s: &str, i: usize) -> Option<usize> {
+    let start = if s[i..].starts_with(' ') { i + 1 } else { i };
+    let (w, end) = next_ascii_word(s, start)?;
+    CURRENCY_WORDS_AFTER.contains(&w).then_some(end)
+}
+
+/// A word or compound (`follow-up`, `acme.io/demo`, `jane@acme.io`, `f.r.e.e`) at `i`.
+fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
+    // Segments: word characters with internal apostrophes or '&'; joined by one joiner each.
+    let mut j = i;
+    let mut joiners = 0usize;
+    loop {
+        j = segment_end(s, j);
+        match char_at(s, j) {
+            Some(c) if is_joiner(c) && char_at(s, j + 1).is_some_and(is_word_char) => {
+                joiners += 1;
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    let compound = &s[i..j];
+    if joiners > 0 {
+        if let Some(at) = compound.find('@') {
+            if at > 0 && compound[at + 1..].contains('.') {
+                emit(Token::Marker(Marker::Email));
+                return j;
+            }
+        }
+        let host = compound.split('/').next().unwrap_or("");
+        if let Some((_, tld)) = host.rsplit_once('.') {
+            if TLDS.contains(&tld) && !host.contains('@') {
+                emit(Token::Marker(Marker::Url));
+                return j;
+            }
+        }
+        // "f.r.e.e", "s-a-l-e": letter-spaced words are rejoined.
+        let parts = compound.split(is_joiner);
+        if joiners >= 2 && parts.clone().all(|p| p.chars().count() == 1) {
+            emit_word(Cow::Owned(parts.collect()), emit);
+            return j;
+        }
+        for part in compound.split(is_joiner) {
+            emit_word(Cow::Borrowed(part), emit);
+        }
+        return j;
+    }
+    // A single letter followed by more single letters separated by single spaces: "s a l e".
+    if compound.chars().count() == 1 && compound.chars().all(char::is_alphabetic) {
+        let (joined, end) = letter_spaced(s, j, compound);
+        if let Some(word) = joined {
+            emit_word(Cow::Owned(word), emit);
+            return end;
+        }
+    }
+    // A currency code before an amount: "usd 1,000", "rs 500", "rs. 500".
+    if CURRENCY_CODES_BEFORE.contains(&compound) {
+        let mut k = j;
+        if s[k..].starts_with('.') {
+            k += 1;
+        }
+        if s[k..].starts_with(' ') {
+            k += 1;
+        }
+        if s[k..].starts_with(|c: char| c.is_ascii_digit()) {
+            let (end, _) = number(s, k);
+            emit(Token::Marker(Marker::Money));
+            return skip_magnitude(s, end);
+        }
+    }
+    emit_word(Cow::Borrowed(compound), emit);
+    j
+}
+
+/// The end of a segment: word characters, with `'` or `&` allowed between word characters.
+fn segment_end(s: &str, mut j: usize) -> usize {
+    while let Some(c) = char_at(s, j) {
+        if is_word_char(c) {
+            j += c.len_utf8();
+        } else if (c == '\'' || c == '&') && char_at(s, j + 1).is_some_and(is_word_char) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+/// After a one-letter word ending at `j`, collects "s a l e"-style letters separated by one
+/// space (or `*`): the joined word if there are at least three letters, and where it ends.
+fn letter_spaced(s: &str, j: usize, first: &str) -> (Option<String>, usize) {
+    let mut word = String::from(first);
+    let mut end = j;
+    loop {
+        let Some(sep) = char_at(s, end) else { break };
+        if !matches!(sep, ' ' | '*' | '·') {
+            break;
+        }
+        let at = end + sep.len_utf8();
+        let Some(letter) = char_at(s, at).filter(|c| c.is_alphabetic() && !is_cjk(*c)) else {
+            break;
+        };
+        let after = at + letter.len_utf8();
+        if char_at(s, after).is_some_and(is_word_char) {
+            break;
+        }
+        word.push(letter);
+        end = after;
+    }
+    if word.chars().count() >= 3 {
+        (Some(word), end)
+    } else {
+        (None, j)
+    }
+}
+
+fn emit_word<'a>(word: Cow<'a, str>, emit: &mut impl FnMut(Token<'a>)) {
+    if word.len() > MAX_WORD_BYTES {
+        emit(Token::Marker(Marker::LongWord));
+    } else {
+        emit(Token::Word(word));
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::text::normalize::normalize_into;
+
+    /// The tokens of `text` as strings: words as they are, markers as `<name>`.
+    pub(crate) fn tokens(text: &str) -> Vec<String> {
+        let mut n = NormalizedText::default();
+        normalize_into(text, &mut n);
+        let mut out = Vec::new();
+        tokenize(&n, |t| {
+            out.push(match t {
+                Token::Word(w) => w.into_owned(),
+                Token::Symbol(s) => s.to_string(),
+                Token::Marker(m) => m.as_str().to_string(),
+            })
+        });
+        out
+    }
+
+    fn assert_tokens(text: &str, expected: &[&str]) {
+        assert_eq!(tokens(text), expected, "tokens of {text:?}");
+    }
+
+    #[test]
+    fn words_and_contractions() {
+        assert_tokens("I'd love to hear about your IT priorities", &[
+            "i'd", "love", "to", "hear", "about", "your", "it", "priorities",
+        ]);
+        assert_tokens("Don't miss O'Brien's 'quote'", &["don't", "miss", "o'brien's", "quote"]);
+        assert_tokens("R&D and AT&T", &["r&d", "and", "at&t"]);
+    }
+
+    #[test]
+    fn hyphenated_words_are_split() {
+        assert_tokens("a follow-up with our co-founder", &["a", "follow", "up", "with", "our", "co", "founder"]);
+    }
+
+    #[test]
+    fn percentages() {
+        assert_tokens("save 15% or 15 percent or 2.5 per cent", &[
+            "save", "<percent>", "or", "<percent>", "or", "<percent>",
+        ]);
+    }
+
+    #[test]
+    fn money() {
+        assert_tokens("$5k €200 USD 1,000 £1.50 Rs. 500 500 dollars $2 million", &[
+            "<money>", "<money>", "<money>", "<money>", "<money>", "<money>", "<money>",
+        ]);
+    }
+
+    #[test]
+    fn urls_and_emails() {
+        assert_tokens("see https://acme.io/demo?x=1, www.acme.com or calendly.com/jane-doe", &[
+            "see", "<url>", "<url>", "or", "<url>",
+        ]);
+        assert_tokens("mail jane.doe+x@acme.co.uk today", &["mail", "<email>", "today"]);
+        // A missing space after a full stop is not a domain.
+        assert_tokens("done.Looking forward", &["done", "looking", "forward"]);
+    }
+
+    #[test]
+    fn phone_numbers_and_numbers() {
+        assert_tokens("call +1 (555) 123-4567 or 0803 123 4567", &["call", "<phone>", "or", "<phone>"]);
+        assert_tokens("in 2019 we had 5 sites and 120 staff", &[
+            "in", "<num4>", "we", "had", "<num1>", "sites", "and", "<num3>", "staff",
+        ]);
+        assert_tokens("the 2019-2020 season", &["the", "<num4>", "<num4>", "season"]);
+        assert_tokens("5k followers, 3rd time", &["<num1>", "followers", "3rd", "time"]);
+    }
+
+    #[test]
+    fn emoji_and_punctuation() {
+        assert_tokens("Great work!!! 🙌🏽🚀 right?", &["great", "work", "!", "🙌", "🚀", "right", "?"]);
+    }
+
+    #[test]
+    fn cjk_characters_are_single_tokens() {
+        assert_tokens("你好朋友", &["你", "好", "朋", "友"]);
+    }
+
+    #[test]
+    fn other_scripts_stay_whole() {
+        assert_tokens("Привет коллега", &["привет", "коллега"]);
+        assert_tokens("नमस्ते दोस्त", &["नमस्ते", "दोस्त"]);
+    }
+
+    #[test]
+    fn letter_spaced_and_dotted_words_are_rejoined() {
+        assert_tokens("s a l e now", &["sale", "now"]);
+        assert_tokens("f.r.e.e demo", &["free", "demo"]);
+        assert_tokens("plan a or b", &["plan", "a", "or", "b"]);
+        assert_tokens("e.g. this", &["e", "g", "this"]);
+    }
+
+    #[test]
+    fn empty_and_junk() {
+        assert_tokens("", &[]);
+        assert_tokens("   \t\n ", &[]);
+        assert_tokens("...,,;;", &[]);
+        let long = "a".repeat(1000);
+        assert_tokens(&long, &["<long>"]);
+    }
+}
