@@ -11,7 +11,9 @@ use crate::calibration::{fit_temperature, DEFAULT_UNSURE_BELOW};
 use crate::dataset::{check_labels, stratified_folds, Example, SplitMix64};
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, SparseCounts, Vocabulary};
-use crate::naive_bayes::{argmax, softmax, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings};
+use crate::naive_bayes::{
+    argmax, softmax, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
+};
 use crate::text::{Analyzer, Language};
 
 /// The most training examples kept (as sparse counts) for cross-validated calibration. Larger
@@ -59,7 +61,11 @@ impl Settings {
         self.features.check()?;
         self.naive_bayes.check()?;
         if !(0.0..=1.0).contains(&self.unsure_below) {
-            return Err(Error::invalid("unsure_below", self.unsure_below, "a number from 0 to 1"));
+            return Err(Error::invalid(
+                "unsure_below",
+                self.unsure_below,
+                "a number from 0 to 1",
+            ));
         }
         Ok(())
     }
@@ -294,10 +300,17 @@ impl FitState {
             }));
         }
         let n_old = self.vocabulary.len();
-        let total = |f: usize| -> u64 { self.counts.iter().map(|c| c.get(f).copied().unwrap_or(0)).sum() };
+        let total = |f: usize| -> u64 {
+            self.counts
+                .iter()
+                .map(|c| c.get(f).copied().unwrap_or(0))
+                .sum()
+        };
         let totals: Vec<u64> = (0..n_old).map(total).collect();
         let min_count = self.settings.features.min_count;
-        let remap = self.vocabulary.retain_canonical(|f| totals[f as usize] >= min_count);
+        let remap = self
+            .vocabulary
+            .retain_canonical(|f| totals[f as usize] >= min_count);
         let n_features = self.vocabulary.len();
         if n_features == 0 {
             return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
@@ -321,16 +334,25 @@ impl FitState {
                 }
             }
         }
-        let labels: Vec<String> = label_order.iter().map(|&i| self.labels[i].clone()).collect();
+        let labels: Vec<String> = label_order
+            .iter()
+            .map(|&i| self.labels[i].clone())
+            .collect();
         let nb = NaiveBayes::from_counts(self.settings.naive_bayes, n_classes, counts, docs)?;
 
         let remap_row = |row: &SparseCounts| -> SparseCounts {
-            let mut out: SparseCounts = row.iter().filter_map(|&(f, k)| remap[f as usize].map(|g| (g, k))).collect();
+            let mut out: SparseCounts = row
+                .iter()
+                .filter_map(|&(f, k)| remap[f as usize].map(|g| (g, k)))
+                .collect();
             out.sort_unstable();
             out
         };
-        let sample: Vec<(SparseCounts, usize)> =
-            self.sample.iter().map(|(row, c)| (remap_row(row), new_label[*c])).collect();
+        let sample: Vec<(SparseCounts, usize)> = self
+            .sample
+            .iter()
+            .map(|(row, c)| (remap_row(row), new_label[*c]))
+            .collect();
         let temperature = calibrate(&nb, &sample, &self.settings);
 
         Ok(Classifier {
@@ -365,7 +387,10 @@ fn calibrate(nb: &NaiveBayes, sample: &[(SparseCounts, usize)], settings: &Setti
             .collect();
         let held = HeldOut::new(nb, &members, settings.features.min_count);
         for (row, c) in &members {
-            scored.push((nb.scores_without(row, &held, settings.features.min_count), *c));
+            scored.push((
+                nb.scores_without(row, &held, settings.features.min_count),
+                *c,
+            ));
         }
     }
     fit_temperature(&scored)
@@ -437,19 +462,27 @@ impl Classifier {
     /// Classifies many notes.
     pub fn classify_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Prediction> {
         let mut scratch = Scratch::default();
-        texts.iter().map(|t| self.classify_with(t.as_ref(), &mut scratch)).collect()
+        texts
+            .iter()
+            .map(|t| self.classify_with(t.as_ref(), &mut scratch))
+            .collect()
     }
 
     fn classify_with(&self, text: &str, scratch: &mut Scratch) -> Prediction {
         let model = &*self.inner;
         let mut scores = vec![0.0; model.labels.len()];
-        let mut features = Vec::new();
-        model
-            .vocabulary
-            .for_each_feature(&model.analyzer, &model.settings.features, text, scratch, |f| {
+        // Roughly one feature per 3 bytes of text for unigrams + bigrams; avoids regrowing.
+        let mut features = Vec::with_capacity(text.len() / 3 + 4);
+        model.vocabulary.for_each_feature(
+            &model.analyzer,
+            &model.settings.features,
+            text,
+            scratch,
+            |f| {
                 model.nb.add_feature(f, &mut scores);
                 features.push(f);
-            });
+            },
+        );
         model.nb.finish_scores(features.len() as u64, &mut scores);
         let best = argmax(&scores);
         let probabilities = softmax(&scores, model.temperature);
@@ -473,12 +506,17 @@ impl Classifier {
             &mut Scratch::default(),
             |f| occurrences.push(f),
         );
-        to_sparse(occurrences).into_iter().map(|(f, k)| (f as usize, k)).collect()
+        to_sparse(occurrences)
+            .into_iter()
+            .map(|(f, k)| (f as usize, k))
+            .collect()
     }
 
     /// The readable names of the features, in feature-index order ("it priorities").
     pub fn feature_names(&self) -> Vec<String> {
-        (0..self.inner.vocabulary.len() as FeatureId).map(|f| self.inner.vocabulary.feature_text(f)).collect()
+        (0..self.inner.vocabulary.len() as FeatureId)
+            .map(|f| self.inner.vocabulary.feature_text(f))
+            .collect()
     }
 
     /// A dense `texts × features` matrix of feature counts, for use with other linfa models.
@@ -499,27 +537,44 @@ impl Classifier {
     ///
     /// # Errors
     /// [`ErrorKind::UnknownLabel`] for an example whose label the classifier does not have.
-    pub fn to_dataset(&self, examples: &[Example]) -> Result<linfa::Dataset<f64, usize, ndarray::Ix1>> {
+    pub fn to_dataset(
+        &self,
+        examples: &[Example],
+    ) -> Result<linfa::Dataset<f64, usize, ndarray::Ix1>> {
         let targets = examples
             .iter()
-            .map(|e| self.label_index(e.label()).map_err(|err| match err.into_kind() {
-                ErrorKind::UnknownLabel { label, known, .. } => Error::new(ErrorKind::UnknownLabel { label, known, line: e.line() }),
-                other => Error::new(other),
-            }))
+            .map(|e| {
+                self.label_index(e.label())
+                    .map_err(|err| match err.into_kind() {
+                        ErrorKind::UnknownLabel { label, known, .. } => {
+                            Error::new(ErrorKind::UnknownLabel {
+                                label,
+                                known,
+                                line: e.line(),
+                            })
+                        }
+                        other => Error::new(other),
+                    })
+            })
             .collect::<Result<Vec<usize>>>()?;
         let texts: Vec<&str> = examples.iter().map(Example::text).collect();
         let records = self.feature_matrix(&texts);
-        Ok(linfa::Dataset::new(records, ndarray::Array1::from(targets)).with_feature_names(self.feature_names()))
+        Ok(linfa::Dataset::new(records, ndarray::Array1::from(targets))
+            .with_feature_names(self.feature_names()))
     }
 
     pub(crate) fn label_index(&self, label: &str) -> Result<usize> {
-        self.inner.labels.iter().position(|l| l == label).ok_or_else(|| {
-            Error::new(ErrorKind::UnknownLabel {
-                label: label.to_string(),
-                known: self.inner.labels.clone(),
-                line: None,
+        self.inner
+            .labels
+            .iter()
+            .position(|l| l == label)
+            .ok_or_else(|| {
+                Error::new(ErrorKind::UnknownLabel {
+                    label: label.to_string(),
+                    known: self.inner.labels.clone(),
+                    line: None,
+                })
             })
-        })
     }
 
     /// Learns one more example in place: counts are added, new words and n-grams join the
@@ -529,7 +584,10 @@ impl Classifier {
     /// [`ErrorKind::EmptyLabel`] for an empty label.
     pub fn learn(&mut self, text: &str, label: &str) -> Result<()> {
         if label.trim().is_empty() {
-            return Err(Error::new(ErrorKind::EmptyLabel { path: None, line: None }));
+            return Err(Error::new(ErrorKind::EmptyLabel {
+                path: None,
+                line: None,
+            }));
         }
         let model = Arc::make_mut(&mut self.inner);
         let c = match model.labels.binary_search_by(|l| l.as_str().cmp(label)) {
@@ -561,13 +619,20 @@ impl Classifier {
     /// removing the text would drive a count below zero. The model is unchanged on error.
     pub fn unlearn(&mut self, text: &str, label: &str) -> Result<()> {
         let c = self.label_index(label)?;
-        let row = to_sparse(self.features(text).into_iter().flat_map(|(f, k)| std::iter::repeat_n(f as FeatureId, k as usize)).collect());
+        let row = to_sparse(
+            self.features(text)
+                .into_iter()
+                .flat_map(|(f, k)| std::iter::repeat(f as FeatureId).take(k as usize))
+                .collect(),
+        );
         let model = Arc::make_mut(&mut self.inner);
         model.nb.update(&row, c, true)?;
         // Drop n-grams no class uses any more.
         if row.iter().any(|&(f, _)| model.nb.feature_total(f) == 0) {
             let nb = &model.nb;
-            let remap = model.vocabulary.retain_canonical(|f| nb.feature_total(f) > 0);
+            let remap = model
+                .vocabulary
+                .retain_canonical(|f| nb.feature_total(f) > 0);
             model.nb.retain_features(&remap);
         }
         // Drop a label that has nothing left, if two labels remain.
@@ -644,7 +709,7 @@ pub struct Prediction {
 /// One feature's part in a [`Prediction`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    /// The n-gram as a person would read it ("it priorities", "save <percent>").
+    /// The n-gram as a person would read it (`it priorities`, `save <percent>`).
     pub feature: String,
     /// How many times it occurs in the note.
     pub count: u32,
@@ -666,18 +731,28 @@ impl Prediction {
 
     /// Every label of the model with its calibrated probability, in label order; they sum to 1.
     pub fn probabilities(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
-        self.model.labels.iter().map(String::as_str).zip(self.probabilities.iter().copied())
+        self.model
+            .labels
+            .iter()
+            .map(String::as_str)
+            .zip(self.probabilities.iter().copied())
     }
 
     /// The probability of one label (0 for a label the model does not have).
     pub fn probability(&self, label: &str) -> f64 {
-        self.probabilities().find(|(l, _)| *l == label).map_or(0.0, |(_, p)| p)
+        self.probabilities()
+            .find(|(l, _)| *l == label)
+            .map_or(0.0, |(_, p)| p)
     }
 
     /// The uncalibrated joint log-likelihood of each label (natural log), in label order: for
     /// the multinomial model, `ln P(label) + Σ count · ln P(feature | label)` over known features.
     pub fn log_likelihoods(&self) -> impl Iterator<Item = (&str, f64)> + '_ {
-        self.model.labels.iter().map(String::as_str).zip(self.scores.iter().copied())
+        self.model
+            .labels
+            .iter()
+            .map(String::as_str)
+            .zip(self.scores.iter().copied())
     }
 
     /// Whether the note had any feature the model knows. Without one the label comes from the
@@ -712,7 +787,8 @@ impl Prediction {
             .map(|(f, count)| Evidence {
                 feature: model.vocabulary.feature_text(f),
                 count,
-                weight: (model.nb.contribution(f, count, self.best) - model.nb.contribution(f, count, runner_up))
+                weight: (model.nb.contribution(f, count, self.best)
+                    - model.nb.contribution(f, count, runner_up))
                     / model.temperature,
             })
             .collect();

@@ -107,7 +107,9 @@ impl CsvOptions {
     /// [`CsvOptions::tsv`] for paths ending in `.tsv` or `.tab`, else [`CsvOptions::csv`].
     pub fn for_path(path: impl AsRef<Path>) -> CsvOptions {
         match path.as_ref().extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab") => CsvOptions::tsv(),
+            Some(e) if e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab") => {
+                CsvOptions::tsv()
+            }
             _ => CsvOptions::csv(),
         }
     }
@@ -168,7 +170,8 @@ impl ExampleReader<File> {
     pub fn from_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<ExampleReader<File>> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| Error::io(e).with_path(path))?;
-        let mut reader = ExampleReader::from_reader(file, options).map_err(|e| e.with_path(path))?;
+        let mut reader =
+            ExampleReader::from_reader(file, options).map_err(|e| e.with_path(path))?;
         reader.path = Some(path.to_path_buf());
         Ok(reader)
     }
@@ -194,13 +197,16 @@ impl<R: Read> ExampleReader<R> {
         }
         let find = |name: &str| {
             // A UTF-8 byte-order mark on the first header is not part of its name.
-            headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim() == name).ok_or_else(|| {
-                Error::new(ErrorKind::MissingColumn {
-                    path: None,
-                    name: name.to_string(),
-                    found: headers.iter().map(str::to_string).collect(),
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
+                .ok_or_else(|| {
+                    Error::new(ErrorKind::MissingColumn {
+                        path: None,
+                        name: name.to_string(),
+                        found: headers.iter().map(str::to_string).collect(),
+                    })
                 })
-            })
         };
         let text_index = find(&options.text_column)?;
         let label_index = find(&options.label_column)?;
@@ -222,19 +228,32 @@ impl<R: Read> ExampleReader<R> {
             Err(e) => return Err(csv_error(e, self.path.as_deref())),
         }
         let line = self.record.position().map(|p| p.line());
-        let (Some(text), Some(label)) = (self.record.get(self.text_index), self.record.get(self.label_index)) else {
+        let (Some(text), Some(label)) = (
+            self.record.get(self.text_index),
+            self.record.get(self.label_index),
+        ) else {
             return Err(Error::new(ErrorKind::Csv {
                 path: self.path.clone(),
                 line,
-                message: format!("expected at least {} fields, found {}", self.text_index.max(self.label_index) + 1, self.record.len()),
+                message: format!(
+                    "expected at least {} fields, found {}",
+                    self.text_index.max(self.label_index) + 1,
+                    self.record.len()
+                ),
             }));
         };
         let label = label.trim();
         if label.is_empty() {
-            return Err(Error::new(ErrorKind::EmptyLabel { path: self.path.clone(), line }));
+            return Err(Error::new(ErrorKind::EmptyLabel {
+                path: self.path.clone(),
+                line,
+            }));
         }
         if !self.allow_empty_text && text.trim().is_empty() {
-            return Err(Error::new(ErrorKind::EmptyText { path: self.path.clone(), line }));
+            return Err(Error::new(ErrorKind::EmptyText {
+                path: self.path.clone(),
+                line,
+            }));
         }
         let mut example = Example::new(text, label);
         example.line = line;
@@ -281,7 +300,9 @@ pub(crate) fn check_labels(examples: &[Example]) -> Result<()> {
         return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
     };
     if examples.iter().all(|e| e.label == first.label) {
-        return Err(Error::new(ErrorKind::SingleClass { label: first.label.clone() }));
+        return Err(Error::new(ErrorKind::SingleClass {
+            label: first.label.clone(),
+        }));
     }
     Ok(())
 }
@@ -289,7 +310,9 @@ pub(crate) fn check_labels(examples: &[Example]) -> Result<()> {
 fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
     let line = e.position().map(|p| p.line());
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("wrong number of fields: expected {expected_len}, found {len}")
         }
         csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
@@ -363,12 +386,20 @@ mod tests {
     fn kind_and_line(r: Result<Vec<Example>>) -> (String, Option<u64>) {
         let e = r.unwrap_err();
         let line = e.line();
-        (format!("{:?}", e.kind()).split([' ', '{', '(']).next().unwrap().to_string(), line)
+        (
+            format!("{:?}", e.kind())
+                .split([' ', '{', '('])
+                .next()
+                .unwrap()
+                .to_string(),
+            line,
+        )
     }
 
     #[test]
     fn reads_quoted_csv_with_extra_columns_in_any_order() {
-        let data = "id,label,text\n1,sales,\"Save 15%, now\"\n2,personal,\"Say \"\"hi\"\"\nplease\"\n";
+        let data =
+            "id,label,text\n1,sales,\"Save 15%, now\"\n2,personal,\"Say \"\"hi\"\"\nplease\"\n";
         let ex = read(data, &CsvOptions::csv()).unwrap();
         assert_eq!(ex[0].text(), "Save 15%, now");
         assert_eq!(ex[1].text(), "Say \"hi\"\nplease");
@@ -386,26 +417,49 @@ mod tests {
 
     #[test]
     fn byte_order_mark_is_ignored_in_the_header() {
-        let ex = read("\u{feff}text,label\nhello there,personal\n", &CsvOptions::csv()).unwrap();
+        let ex = read(
+            "\u{feff}text,label\nhello there,personal\n",
+            &CsvOptions::csv(),
+        )
+        .unwrap();
         assert_eq!(ex.len(), 1);
     }
 
     #[test]
     fn errors_name_the_line() {
         let o = CsvOptions::csv();
-        assert_eq!(kind_and_line(read("text,label\na,sales\nb\n", &o)), ("Csv".into(), Some(3)));
-        assert_eq!(kind_and_line(read("text,label\na,sales\nb,\n", &o)), ("EmptyLabel".into(), Some(3)));
-        assert_eq!(kind_and_line(read("text,label\n,sales\n", &o)), ("EmptyText".into(), Some(2)));
-        assert_eq!(kind_and_line(read("txt,label\na,sales\n", &o)), ("MissingColumn".into(), None));
+        assert_eq!(
+            kind_and_line(read("text,label\na,sales\nb\n", &o)),
+            ("Csv".into(), Some(3))
+        );
+        assert_eq!(
+            kind_and_line(read("text,label\na,sales\nb,\n", &o)),
+            ("EmptyLabel".into(), Some(3))
+        );
+        assert_eq!(
+            kind_and_line(read("text,label\n,sales\n", &o)),
+            ("EmptyText".into(), Some(2))
+        );
+        assert_eq!(
+            kind_and_line(read("txt,label\na,sales\n", &o)),
+            ("MissingColumn".into(), None)
+        );
         let bad_utf8: &[u8] = b"text,label\nok,sales\n\xff\xfe,sales\n";
-        let e = ExampleReader::from_reader(bad_utf8, &o).unwrap().collect::<Result<Vec<_>>>().unwrap_err();
+        let e = ExampleReader::from_reader(bad_utf8, &o)
+            .unwrap()
+            .collect::<Result<Vec<_>>>()
+            .unwrap_err();
         assert_eq!(e.line(), Some(3));
         assert!(e.to_string().contains("invalid UTF-8"), "{e}");
     }
 
     #[test]
     fn empty_text_allowed_when_asked() {
-        let ex = read("text,label\n,sales\n", &CsvOptions::csv().allow_empty_text(true)).unwrap();
+        let ex = read(
+            "text,label\n,sales\n",
+            &CsvOptions::csv().allow_empty_text(true),
+        )
+        .unwrap();
         assert_eq!(ex[0].text(), "");
     }
 
@@ -418,9 +472,15 @@ mod tests {
 
     #[test]
     fn no_rows_and_single_label_are_refused() {
-        assert!(matches!(check_labels(&[]).unwrap_err().kind(), ErrorKind::EmptyTrainingSet { .. }));
+        assert!(matches!(
+            check_labels(&[]).unwrap_err().kind(),
+            ErrorKind::EmptyTrainingSet { .. }
+        ));
         let one = [Example::new("a", "x"), Example::new("b", "x")];
-        assert!(matches!(check_labels(&one).unwrap_err().kind(), ErrorKind::SingleClass { .. }));
+        assert!(matches!(
+            check_labels(&one).unwrap_err().kind(),
+            ErrorKind::SingleClass { .. }
+        ));
     }
 
     #[test]

@@ -148,10 +148,10 @@ impl Error {
             | ErrorKind::MissingColumn { path, .. }
             | ErrorKind::EmptyLabel { path, .. }
             | ErrorKind::EmptyText { path, .. }
-            | ErrorKind::EmptyTrainingSet { path } => {
-                if path.is_none() {
-                    *path = Some(p.to_path_buf());
-                }
+            | ErrorKind::EmptyTrainingSet { path }
+                if path.is_none() =>
+            {
+                *path = Some(p.to_path_buf());
             }
             _ => {}
         }
@@ -162,7 +162,11 @@ impl Error {
         Error::new(ErrorKind::Io { path: None, source })
     }
 
-    pub(crate) fn invalid(name: &'static str, value: impl fmt::Display, allowed: &'static str) -> Error {
+    pub(crate) fn invalid(
+        name: &'static str,
+        value: impl fmt::Display,
+        allowed: &'static str,
+    ) -> Error {
         Error::new(ErrorKind::InvalidParameter {
             name,
             value: value.to_string(),

@@ -9,7 +9,9 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::text::{normalize_into, token_str, tokenize, Analyzer, NormalizedText, Token, WordStemmer};
+use crate::text::{
+    normalize_into, token_str, tokenize, Analyzer, NormalizedText, Token, WordStemmer,
+};
 
 /// Index of a term (a stem, symbol or marker) in a [`Vocabulary`].
 pub(crate) type TermId = u32;
@@ -96,7 +98,9 @@ pub(crate) struct Vocabulary {
     raw_index: FxHashMap<Box<str>, TermId>,
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
-    /// Features of length ≥ 2.
+    /// Bigram features, keyed by both term ids in one integer (the hot path after unigrams).
+    bigram_index: FxHashMap<u64, FeatureId>,
+    /// Features of length ≥ 3.
     ngram_index: FxHashMap<Box<[TermId]>, FeatureId>,
     /// Feature id → its terms.
     features: Vec<Box<[TermId]>>,
@@ -153,14 +157,17 @@ impl Vocabulary {
             if v.term_index.contains_key(&term.stem) {
                 return Err(Error::format(format!("term {:?} appears twice", term.stem)));
             }
-            v.term_index.insert(term.stem.clone(), v.terms.len() as TermId);
+            v.term_index
+                .insert(term.stem.clone(), v.terms.len() as TermId);
             v.terms.push(term);
             v.unigram.push(NO_FEATURE);
         }
         let n_terms = v.terms.len();
         for (raw, t) in raw_forms {
             if t as usize >= n_terms {
-                return Err(Error::format(format!("raw form {raw:?} points to missing term {t}")));
+                return Err(Error::format(format!(
+                    "raw form {raw:?} points to missing term {t}"
+                )));
             }
             v.raw_index.insert(raw, t);
         }
@@ -173,7 +180,9 @@ impl Vocabulary {
                 )));
             }
             if let Some(&t) = ngram.iter().find(|&&t| t as usize >= n_terms) {
-                return Err(Error::format(format!("a feature points to missing term {t}")));
+                return Err(Error::format(format!(
+                    "a feature points to missing term {t}"
+                )));
             }
             if v.lookup_ngram(&ngram).is_some() {
                 return Err(Error::format("a feature appears twice"));
@@ -184,20 +193,24 @@ impl Vocabulary {
     }
 
     fn lookup_ngram(&self, ngram: &[TermId]) -> Option<FeatureId> {
-        let id = if ngram.len() == 1 {
-            *self.unigram.get(ngram[0] as usize)?
-        } else {
-            *self.ngram_index.get(ngram)?
+        let id = match ngram {
+            [t] => *self.unigram.get(*t as usize)?,
+            [a, b] => *self.bigram_index.get(&bigram_key(*a, *b))?,
+            _ => *self.ngram_index.get(ngram)?,
         };
         (id != NO_FEATURE).then_some(id)
     }
 
     fn insert_feature(&mut self, ngram: Box<[TermId]>) -> FeatureId {
         let id = self.features.len() as FeatureId;
-        if ngram.len() == 1 {
-            self.unigram[ngram[0] as usize] = id;
-        } else {
-            self.ngram_index.insert(ngram.clone(), id);
+        match *ngram {
+            [t] => self.unigram[t as usize] = id,
+            [a, b] => {
+                self.bigram_index.insert(bigram_key(a, b), id);
+            }
+            _ => {
+                self.ngram_index.insert(ngram.clone(), id);
+            }
         }
         self.features.push(ngram);
         id
@@ -234,14 +247,23 @@ impl Vocabulary {
         let stemmer = WordStemmer::new(analyzer.language());
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
+        scratch.terms.reserve(text.len() / 4 + 4);
         let terms = &mut scratch.terms;
         tokenize(&scratch.normalized, |token| {
             let id = match &token {
                 Token::Word(w) => match self.raw_index.get(&**w) {
                     Some(&t) => t,
-                    None => self.term_index.get(&*stemmer.stem(w)).copied().unwrap_or(UNKNOWN),
+                    None => self
+                        .term_index
+                        .get(&*stemmer.stem(w))
+                        .copied()
+                        .unwrap_or(UNKNOWN),
                 },
-                other => self.term_index.get(token_str(other)).copied().unwrap_or(UNKNOWN),
+                other => self
+                    .term_index
+                    .get(token_str(other))
+                    .copied()
+                    .unwrap_or(UNKNOWN),
             };
             terms.push(id);
         });
@@ -324,7 +346,10 @@ impl Vocabulary {
     /// that equal data gives equal vocabularies whatever order it came in.
     ///
     /// Returns, for each old feature id, its new id (or `None` if dropped).
-    pub(crate) fn retain_canonical(&mut self, keep: impl Fn(FeatureId) -> bool) -> Vec<Option<FeatureId>> {
+    pub(crate) fn retain_canonical(
+        &mut self,
+        keep: impl Fn(FeatureId) -> bool,
+    ) -> Vec<Option<FeatureId>> {
         // Which terms survive, and their new ids in stem order.
         let mut used = vec![false; self.terms.len()];
         for (f, ngram) in self.features.iter().enumerate() {
@@ -334,8 +359,14 @@ impl Vocabulary {
                 }
             }
         }
-        let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId).filter(|&t| used[t as usize]).collect();
-        term_order.sort_by(|&a, &b| self.terms[a as usize].stem.cmp(&self.terms[b as usize].stem));
+        let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId)
+            .filter(|&t| used[t as usize])
+            .collect();
+        term_order.sort_by(|&a, &b| {
+            self.terms[a as usize]
+                .stem
+                .cmp(&self.terms[b as usize].stem)
+        });
         let mut new_term = vec![UNKNOWN; self.terms.len()];
         for (new, &old) in term_order.iter().enumerate() {
             new_term[old as usize] = new as TermId;
@@ -345,7 +376,12 @@ impl Vocabulary {
             .iter()
             .enumerate()
             .filter(|(f, _)| keep(*f as FeatureId))
-            .map(|(f, ngram)| (ngram.iter().map(|&t| new_term[t as usize]).collect(), f as FeatureId))
+            .map(|(f, ngram)| {
+                (
+                    ngram.iter().map(|&t| new_term[t as usize]).collect(),
+                    f as FeatureId,
+                )
+            })
             .collect();
         kept.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
         let mut remap = vec![None; self.features.len()];
@@ -356,18 +392,28 @@ impl Vocabulary {
         let old_terms = std::mem::take(&mut self.terms);
         let raw: Vec<(Box<str>, TermId)> = std::mem::take(&mut self.raw_index)
             .into_iter()
-            .filter_map(|(raw, t)| (new_term[t as usize] != UNKNOWN).then(|| (raw, new_term[t as usize])))
+            .filter_map(|(raw, t)| {
+                (new_term[t as usize] != UNKNOWN).then(|| (raw, new_term[t as usize]))
+            })
             .collect();
-        let terms = term_order.iter().map(|&t| old_terms[t as usize].clone()).collect();
+        let terms = term_order
+            .iter()
+            .map(|&t| old_terms[t as usize].clone())
+            .collect();
         let features = kept.into_iter().map(|(ngram, _)| ngram).collect();
         *self = Vocabulary::from_parts_unchecked(terms, raw, features);
         remap
     }
 
-    fn from_parts_unchecked(terms: Vec<Term>, raw: Vec<(Box<str>, TermId)>, features: Vec<Box<[TermId]>>) -> Vocabulary {
+    fn from_parts_unchecked(
+        terms: Vec<Term>,
+        raw: Vec<(Box<str>, TermId)>,
+        features: Vec<Box<[TermId]>>,
+    ) -> Vocabulary {
         let mut v = Vocabulary::default();
         for term in terms {
-            v.term_index.insert(term.stem.clone(), v.terms.len() as TermId);
+            v.term_index
+                .insert(term.stem.clone(), v.terms.len() as TermId);
             v.terms.push(term);
             v.unigram.push(NO_FEATURE);
         }
@@ -404,6 +450,10 @@ impl Vocabulary {
     }
 }
 
+fn bigram_key(a: TermId, b: TermId) -> u64 {
+    (a as u64) << 32 | b as u64
+}
+
 /// Sparse feature counts of one message: `(feature id, count)` sorted by feature id.
 pub(crate) type SparseCounts = Vec<(FeatureId, u32)>;
 
@@ -427,21 +477,43 @@ mod tests {
     fn grow(v: &mut Vocabulary, text: &str) -> Vec<String> {
         let mut scratch = Scratch::default();
         let mut ids = Vec::new();
-        v.for_each_feature_growing(&Analyzer::default(), &FeatureSettings::default(), text, &mut scratch, true, |f| ids.push(f));
+        v.for_each_feature_growing(
+            &Analyzer::default(),
+            &FeatureSettings::default(),
+            text,
+            &mut scratch,
+            true,
+            |f| ids.push(f),
+        );
         ids.iter().map(|&f| v.feature_text(f)).collect()
     }
 
     fn lookup(v: &Vocabulary, text: &str) -> Vec<String> {
         let mut scratch = Scratch::default();
         let mut ids = Vec::new();
-        v.for_each_feature(&Analyzer::default(), &FeatureSettings::default(), text, &mut scratch, |f| ids.push(f));
+        v.for_each_feature(
+            &Analyzer::default(),
+            &FeatureSettings::default(),
+            text,
+            &mut scratch,
+            |f| ids.push(f),
+        );
         ids.iter().map(|&f| v.feature_text(f)).collect()
     }
 
     #[test]
     fn unigrams_then_bigrams() {
         let mut v = Vocabulary::default();
-        assert_eq!(grow(&mut v, "Save 15% now"), ["save", "<percent>", "now", "save <percent>", "<percent> now"]);
+        assert_eq!(
+            grow(&mut v, "Save 15% now"),
+            [
+                "save",
+                "<percent>",
+                "now",
+                "save <percent>",
+                "<percent> now"
+            ]
+        );
     }
 
     #[test]
@@ -457,7 +529,10 @@ mod tests {
         let mut v = Vocabulary::default();
         grow(&mut v, "IT priority");
         grow(&mut v, "IT priorities");
-        assert_eq!(lookup(&v, "it priority"), ["it", "priorities", "it priorities"]);
+        assert_eq!(
+            lookup(&v, "it priority"),
+            ["it", "priorities", "it priorities"]
+        );
     }
 
     #[test]
@@ -480,10 +555,30 @@ mod tests {
 
     #[test]
     fn settings_are_checked() {
-        assert!(FeatureSettings { ngram_range: (0, 2), min_count: 1 }.check().is_err());
-        assert!(FeatureSettings { ngram_range: (2, 1), min_count: 1 }.check().is_err());
-        assert!(FeatureSettings { ngram_range: (1, 6), min_count: 1 }.check().is_err());
-        assert!(FeatureSettings { ngram_range: (1, 1), min_count: 0 }.check().is_err());
+        assert!(FeatureSettings {
+            ngram_range: (0, 2),
+            min_count: 1
+        }
+        .check()
+        .is_err());
+        assert!(FeatureSettings {
+            ngram_range: (2, 1),
+            min_count: 1
+        }
+        .check()
+        .is_err());
+        assert!(FeatureSettings {
+            ngram_range: (1, 6),
+            min_count: 1
+        }
+        .check()
+        .is_err());
+        assert!(FeatureSettings {
+            ngram_range: (1, 1),
+            min_count: 0
+        }
+        .check()
+        .is_err());
         assert!(FeatureSettings::default().check().is_ok());
     }
 }

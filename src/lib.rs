@@ -44,14 +44,25 @@ mod calibration;
 mod classifier;
 mod dataset;
 mod error;
+mod evaluate;
 mod features;
 mod naive_bayes;
+mod persist;
 mod pretrained;
 pub mod text;
 
 pub use calibration::{expected_calibration_error, DEFAULT_UNSURE_BELOW};
-pub use classifier::{Classifier, Evidence, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES};
+pub use classifier::{
+    Classifier, Evidence, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES,
+};
 pub use dataset::{read_examples, stratified_folds, CsvOptions, Example, ExampleReader};
 pub use error::{Error, ErrorKind, Result};
+pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA};
+pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
+
+/// The README's code, compiled and run as a doc test so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

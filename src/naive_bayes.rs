@@ -81,7 +81,11 @@ impl NaiveBayesSettings {
     /// [`ErrorKind::InvalidParameter`] for an alpha that is not a finite positive number.
     pub fn check(&self) -> Result<()> {
         if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return Err(Error::invalid("alpha", self.alpha, "a finite number greater than 0"));
+            return Err(Error::invalid(
+                "alpha",
+                self.alpha,
+                "a finite number greater than 0",
+            ));
         }
         Ok(())
     }
@@ -133,7 +137,9 @@ impl NaiveBayes {
         let mut class_tokens = vec![0u64; n_classes];
         for row in counts.chunks_exact(n_classes) {
             for (total, &n) in class_tokens.iter_mut().zip(row) {
-                *total = total.checked_add(n).ok_or_else(|| Error::format("counts overflow"))?;
+                *total = total
+                    .checked_add(n)
+                    .ok_or_else(|| Error::format("counts overflow"))?;
             }
         }
         let mut nb = NaiveBayes {
@@ -150,12 +156,9 @@ impl NaiveBayes {
         Ok(nb)
     }
 
+    #[cfg(test)]
     pub(crate) fn settings(&self) -> &NaiveBayesSettings {
         &self.settings
-    }
-
-    pub(crate) fn n_classes(&self) -> usize {
-        self.n_classes
     }
 
     pub(crate) fn n_features(&self) -> usize {
@@ -174,15 +177,18 @@ impl NaiveBayes {
     #[inline]
     pub(crate) fn add_feature(&self, f: FeatureId, scores: &mut [f64]) {
         let start = f as usize * self.n_classes;
-        for (s, w) in scores.iter_mut().zip(&self.weights[start..start + self.n_classes]) {
+        for (s, w) in scores
+            .iter_mut()
+            .zip(&self.weights[start..start + self.n_classes])
+        {
             *s += w;
         }
     }
 
     /// Completes scores accumulated with [`NaiveBayes::add_feature`] over `n` occurrences.
     pub(crate) fn finish_scores(&self, n: u64, scores: &mut [f64]) {
-        for c in 0..self.n_classes {
-            scores[c] += self.bias[c] - n as f64 * self.per_token[c];
+        for ((s, b), d) in scores.iter_mut().zip(&self.bias).zip(&self.per_token) {
+            *s += b - n as f64 * d;
         }
     }
 
@@ -192,18 +198,17 @@ impl NaiveBayes {
         count as f64 * (self.weights[f as usize * self.n_classes + c] - self.per_token[c])
     }
 
-    /// The class bias (log prior for the multinomial model).
-    pub(crate) fn bias(&self, c: usize) -> f64 {
-        self.bias[c]
-    }
-
     /// Scores of a sparse message.
+    #[cfg(test)]
     pub(crate) fn scores(&self, row: &SparseCounts) -> Vec<f64> {
         let mut scores = vec![0.0; self.n_classes];
         let mut n = 0u64;
         for &(f, k) in row {
             let start = f as usize * self.n_classes;
-            for (s, w) in scores.iter_mut().zip(&self.weights[start..start + self.n_classes]) {
+            for (s, w) in scores
+                .iter_mut()
+                .zip(&self.weights[start..start + self.n_classes])
+            {
                 *s += k as f64 * w;
             }
             n += k as u64;
@@ -246,8 +251,18 @@ impl NaiveBayes {
                 scores[c] += k as f64 * w;
             }
         }
-        let docs: Vec<u64> = self.class_docs.iter().zip(&held_out.class_docs).map(|(a, h)| a - h).collect();
-        let tokens: Vec<u64> = self.class_tokens.iter().zip(&held_out.class_tokens).map(|(a, h)| a - h).collect();
+        let docs: Vec<u64> = self
+            .class_docs
+            .iter()
+            .zip(&held_out.class_docs)
+            .map(|(a, h)| a - h)
+            .collect();
+        let tokens: Vec<u64> = self
+            .class_tokens
+            .iter()
+            .zip(&held_out.class_tokens)
+            .map(|(a, h)| a - h)
+            .collect();
         let (bias, per_token) = class_terms(&self.settings, &docs, &tokens, v);
         for c in 0..c_n {
             scores[c] += bias[c] - n as f64 * per_token[c];
@@ -301,7 +316,12 @@ impl NaiveBayes {
     /// Adds another model's counts, with `other`'s feature `i` mapped to `feature_map[i]` and
     /// its class `j` to `class_map[j]`. `self` must already have room for every mapped feature
     /// and class (see [`NaiveBayes::grow`]).
-    pub(crate) fn add_counts(&mut self, other: &NaiveBayes, feature_map: &[FeatureId], class_map: &[usize]) {
+    pub(crate) fn add_counts(
+        &mut self,
+        other: &NaiveBayes,
+        feature_map: &[FeatureId],
+        class_map: &[usize],
+    ) {
         let c_n = self.n_classes;
         for (i, row) in other.counts.chunks_exact(other.n_classes).enumerate() {
             let f = feature_map[i] as usize;
@@ -391,7 +411,8 @@ impl NaiveBayes {
         let c_n = self.n_classes;
         let alpha = self.settings.alpha;
         let v = self.n_features() as f64;
-        let (bias, per_token) = class_terms(&self.settings, &self.class_docs, &self.class_tokens, v);
+        let (bias, per_token) =
+            class_terms(&self.settings, &self.class_docs, &self.class_tokens, v);
         self.bias = bias;
         self.per_token = per_token;
         self.weights.clear();
@@ -409,7 +430,12 @@ impl NaiveBayes {
 }
 
 /// The per-class bias and per-token normaliser, from class counts and vocabulary size `v`.
-fn class_terms(settings: &NaiveBayesSettings, docs: &[u64], tokens: &[u64], v: f64) -> (Vec<f64>, Vec<f64>) {
+fn class_terms(
+    settings: &NaiveBayesSettings,
+    docs: &[u64],
+    tokens: &[u64],
+    v: f64,
+) -> (Vec<f64>, Vec<f64>) {
     let alpha = settings.alpha;
     let n_docs: u64 = docs.iter().sum();
     let all_tokens: u64 = tokens.iter().sum();
@@ -447,7 +473,11 @@ pub(crate) struct HeldOut {
 
 impl HeldOut {
     /// The counts of `rows` (with their classes) as held out from `model`.
-    pub(crate) fn new(model: &NaiveBayes, rows: &[(&SparseCounts, usize)], min_count: u64) -> HeldOut {
+    pub(crate) fn new(
+        model: &NaiveBayes,
+        rows: &[(&SparseCounts, usize)],
+        min_count: u64,
+    ) -> HeldOut {
         let c_n = model.n_classes;
         let mut counts: rustc_hash::FxHashMap<FeatureId, Vec<u64>> = Default::default();
         let mut class_docs = vec![0; c_n];
@@ -485,7 +515,10 @@ impl HeldOut {
 /// no exponent overflows however long the message.
 pub(crate) fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut probs: Vec<f64> = scores.iter().map(|s| ((s - max) / temperature).exp()).collect();
+    let mut probs: Vec<f64> = scores
+        .iter()
+        .map(|s| ((s - max) / temperature).exp())
+        .collect();
     let sum: f64 = probs.iter().sum();
     if sum.is_finite() && sum > 0.0 {
         probs.iter_mut().for_each(|p| *p /= sum);
@@ -513,7 +546,11 @@ mod tests {
 
     fn toy(kind: NaiveBayesKind) -> NaiveBayes {
         // 3 features × 2 classes.
-        let settings = NaiveBayesSettings { kind, alpha: 1.0, priors: ClassPriors::Learned };
+        let settings = NaiveBayesSettings {
+            kind,
+            alpha: 1.0,
+            priors: ClassPriors::Learned,
+        };
         NaiveBayes::from_counts(settings, 2, vec![3, 0, 1, 1, 0, 4], vec![2, 3]).unwrap()
     }
 
@@ -524,7 +561,10 @@ mod tests {
         // class 0: tokens 4, class 1: tokens 5, V = 3, alpha = 1.
         let e0 = (2.0f64 / 5.0).ln() + 2.0 * (4.0f64 / 7.0).ln() + (1.0f64 / 7.0).ln();
         let e1 = (3.0f64 / 5.0).ln() + 2.0 * (1.0f64 / 8.0).ln() + (5.0f64 / 8.0).ln();
-        assert!((s[0] - e0).abs() < 1e-12 && (s[1] - e1).abs() < 1e-12, "{s:?}");
+        assert!(
+            (s[0] - e0).abs() < 1e-12 && (s[1] - e1).abs() < 1e-12,
+            "{s:?}"
+        );
     }
 
     #[test]
@@ -534,7 +574,10 @@ mod tests {
         // complement of class 0 is class 1: feature 0 count 0, tokens 5 → -ln((0+1)/(5+3)).
         let e0 = -(1.0f64 / 8.0).ln();
         let e1 = -(4.0f64 / 7.0).ln();
-        assert!((s[0] - e0).abs() < 1e-12 && (s[1] - e1).abs() < 1e-12, "{s:?}");
+        assert!(
+            (s[0] - e0).abs() < 1e-12 && (s[1] - e1).abs() < 1e-12,
+            "{s:?}"
+        );
     }
 
     #[test]
@@ -555,7 +598,8 @@ mod tests {
         let nb = toy(NaiveBayesKind::Multinomial);
         let held: SparseCounts = vec![(0, 1), (1, 1)];
         let h = HeldOut::new(&nb, &[(&held, 0)], 1);
-        let refit = NaiveBayes::from_counts(*nb.settings(), 2, vec![2, 0, 0, 1, 0, 4], vec![1, 3]).unwrap();
+        let refit =
+            NaiveBayes::from_counts(*nb.settings(), 2, vec![2, 0, 0, 1, 0, 4], vec![1, 3]).unwrap();
         let row = vec![(0, 1), (2, 2)];
         let a = nb.scores_without(&row, &h, 1);
         let b = refit.scores(&row);
@@ -575,7 +619,10 @@ mod tests {
     #[test]
     fn alpha_is_checked() {
         for alpha in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-            let s = NaiveBayesSettings { alpha, ..Default::default() };
+            let s = NaiveBayesSettings {
+                alpha,
+                ..Default::default()
+            };
             assert!(s.check().is_err(), "{alpha}");
         }
     }

@@ -8,7 +8,8 @@ use crate::classifier::{Classifier, Trainer};
 use crate::dataset::{CsvOptions, ExampleReader};
 
 /// The shipped training data: `datasets/connection_requests.csv`.
-pub(crate) const CONNECTION_REQUESTS_CSV: &str = include_str!("../datasets/connection_requests.csv");
+pub(crate) const CONNECTION_REQUESTS_CSV: &str =
+    include_str!("../datasets/connection_requests.csv");
 
 impl Classifier {
     /// The classifier trained with the default [`Trainer`] settings on
@@ -27,7 +28,10 @@ impl Classifier {
 /// Trains the pretrained model. The shipped CSV is valid and has three labels (the dataset
 /// tests check both), so a failure here is a packaging bug, not an input error.
 fn train_pretrained() -> Classifier {
-    let examples = ExampleReader::from_reader(CONNECTION_REQUESTS_CSV.as_bytes(), &CsvOptions::csv())
-        .expect("the shipped dataset has a text,label header");
-    Trainer::new().fit_iter(examples).expect("the shipped dataset trains")
+    let examples =
+        ExampleReader::from_reader(CONNECTION_REQUESTS_CSV.as_bytes(), &CsvOptions::csv())
+            .expect("the shipped dataset has a text,label header");
+    Trainer::new()
+        .fit_iter(examples)
+        .expect("the shipped dataset trains")
 }

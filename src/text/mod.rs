@@ -60,6 +60,14 @@ impl Analyzer {
         out
     }
 
+    /// Calls `f` with each token of `text` in order, without allocating per token (one buffer
+    /// for the normalised text per call). Never panics; linear in the length of `text`.
+    pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&Token<'_>)) {
+        let mut normalized = NormalizedText::default();
+        normalize_into(text, &mut normalized);
+        tokenize(&normalized, |token| f(&token));
+    }
+
     /// The terms of `text`: its tokens with every word stemmed. These are what features are
     /// made of. Never panics; linear in the length of `text`.
     pub fn terms(&self, text: &str) -> Vec<String> {
@@ -95,7 +103,17 @@ mod tests {
         let a = Analyzer::new(Language::English);
         assert_eq!(
             a.terms("We're saving hospitals 20% — book a demo at acme.io"),
-            ["we'r", "save", "hospit", "<percent>", "book", "a", "demo", "at", "<url>"]
+            [
+                "we'r",
+                "save",
+                "hospit",
+                "<percent>",
+                "book",
+                "a",
+                "demo",
+                "at",
+                "<url>"
+            ]
         );
     }
 

@@ -98,26 +98,81 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
     out_s.clear();
     if text.is_ascii() {
         // Fast path: ASCII is already NFKC and has no invisible characters or look-alikes.
-        out_s.reserve(text.len());
-        for b in text.bytes() {
-            let c = if b.is_ascii_control() { b' ' } else { b.to_ascii_lowercase() };
-            out_s.push(c as char);
+        out_s.push_str(text);
+        out_s.make_ascii_lowercase();
+        if out_s.bytes().any(|b| b.is_ascii_control() || b == b'`') {
+            *out_s = out_s
+                .replace(|c: char| c.is_ascii_control(), " ")
+                .replace('`', "'");
         }
         return;
     }
-    // 1. Drop invisible characters and make apostrophes ASCII; 2. NFKC.
-    let cleaned = text.chars().filter(|&c| !is_invisible(c)).map(|c| match c {
-        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{FF07}' | '`' | '\u{00B4}' => '\'',
-        c => c,
-    });
-    let mut nfkc = String::with_capacity(text.len());
-    match is_nfkc_quick(text.chars()) {
-        IsNormalized::Yes => nfkc.extend(cleaned),
-        _ => nfkc.extend(cleaned.nfkc()),
+    // 1. Drop invisible characters and make apostrophes ASCII, copying ASCII runs whole.
+    let mut cleaned = String::with_capacity(text.len());
+    let mut lookalike_script = false;
+    // The non-ASCII characters, with one 'a' standing for each ASCII run between them: enough
+    // for the NFKC quick check (ASCII is always normalised and resets combining order).
+    let mut for_quick_check: Vec<char> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        if ascii > 0 {
+            for_quick_check.push('a');
+        }
+        cleaned.push_str(&rest[..ascii]);
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
+            if is_invisible(c) {
+                continue;
+            }
+            lookalike_script |= is_cyrillic_or_greek(c) || latin_lookalike(c).is_some();
+            for_quick_check.push(c);
+            cleaned.push(match c {
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{FF07}' | '\u{00B4}' => '\'',
+                c => c,
+            });
+        }
     }
-    // 3. Fold look-alikes word by word, 4. lowercase, 5. controls to spaces.
-    let latin_text = is_mostly_latin(&nfkc);
+    // 2. NFKC, when the text is not already in it.
+    let nfkc = match is_nfkc_quick(for_quick_check.into_iter()) {
+        IsNormalized::Yes => cleaned,
+        _ => {
+            let n: String = cleaned.nfkc().collect();
+            lookalike_script |= n
+                .chars()
+                .any(|c| is_cyrillic_or_greek(c) || latin_lookalike(c).is_some());
+            n
+        }
+    };
     out_s.reserve(nfkc.len());
+    if !lookalike_script {
+        // 3. Lowercase, controls to spaces, ASCII runs whole.
+        let mut rest = nfkc.as_str();
+        while !rest.is_empty() {
+            let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+            let start = out_s.len();
+            out_s.push_str(&rest[..ascii]);
+            out_s[start..].make_ascii_lowercase();
+            rest = &rest[ascii..];
+            if let Some(c) = rest.chars().next() {
+                rest = &rest[c.len_utf8()..];
+                if c.is_control() {
+                    out_s.push(' ');
+                } else {
+                    out_s.extend(c.to_lowercase());
+                }
+            }
+        }
+        if out_s.bytes().any(|b| b.is_ascii_control() || b == b'`') {
+            *out_s = out_s
+                .replace(|c: char| c.is_ascii_control(), " ")
+                .replace('`', "'");
+        }
+        return;
+    }
+    // 3. Fold look-alikes word by word, lowercase, controls to spaces.
+    let latin_text = is_mostly_latin(&nfkc);
     let mut rest = nfkc.as_str();
     while let Some(c) = rest.chars().next() {
         if c.is_alphabetic() {
@@ -130,6 +185,8 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
         } else {
             if c.is_control() {
                 out_s.push(' ');
+            } else if c == '`' {
+                out_s.push('\'');
             } else {
                 out_s.extend(c.to_lowercase());
             }
@@ -154,6 +211,10 @@ fn is_mostly_latin(text: &str) -> bool {
 /// Lowercases one alphabetic run into `out`, folding look-alikes if the word is disguised Latin:
 /// it mixes Latin with Cyrillic/Greek, or it is made only of look-alikes inside a Latin text.
 fn push_word(word: &str, latin_text: bool, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
     let mut has_latin = false;
     let mut has_other = false;
     let mut all_lookalike = true;
@@ -167,7 +228,8 @@ fn push_word(word: &str, latin_text: bool, out: &mut String) {
             has_latin = true;
         }
     }
-    let fold = has_other && ((has_latin && all_lookalike_or_latin(word)) || (latin_text && all_lookalike));
+    let fold =
+        has_other && ((has_latin && all_lookalike_or_latin(word)) || (latin_text && all_lookalike));
     for c in word.chars() {
         match (fold, latin_lookalike(c)) {
             (true, Some(l)) => out.push(l),
@@ -212,13 +274,18 @@ mod tests {
     #[test]
     fn typographic_apostrophes_become_ascii() {
         assert_eq!(norm("I\u{2019}d love"), "i'd love");
+        assert_eq!(norm("don`t"), "don't");
+        assert_eq!(norm("don`t — ok"), "don't — ok");
     }
 
     #[test]
     fn cyrillic_and_greek_lookalikes_fold_in_latin_words() {
         // "sаle" with a Cyrillic а, "dеmо" with Cyrillic е and о, "ΙΤ" in Greek capitals.
         assert_eq!(norm("s\u{0430}le d\u{0435}m\u{043E}"), "sale demo");
-        assert_eq!(norm("Your \u{0399}\u{03A4} priorities"), "your it priorities");
+        assert_eq!(
+            norm("Your \u{0399}\u{03A4} priorities"),
+            "your it priorities"
+        );
     }
 
     #[test]

@@ -1,0 +1,61 @@
+//! Training and persistence: fit on the shipped dataset, save and load the pretrained model.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use nopitch::{Classifier, CsvOptions, Example, ExampleReader, Trainer};
+
+fn examples() -> Vec<Example> {
+    let data = include_str!("../datasets/connection_requests.csv");
+    ExampleReader::from_reader(data.as_bytes(), &CsvOptions::csv())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn train(c: &mut Criterion) {
+    let examples = examples();
+    let mut group = c.benchmark_group("train on shipped dataset");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(examples.len() as u64));
+    group.bench_function("default (with 10-fold calibration)", |b| {
+        b.iter(|| {
+            let clf = Trainer::new().fit(black_box(&examples)).unwrap();
+            assert_eq!(clf.labels().len(), 3);
+            clf.n_features()
+        })
+    });
+    group.bench_function("counts only (no calibration)", |b| {
+        let trainer = Trainer::new().calibration_folds(0);
+        b.iter(|| {
+            let clf = trainer.fit(black_box(&examples)).unwrap();
+            assert_eq!(clf.labels().len(), 3);
+            clf.n_features()
+        })
+    });
+    group.finish();
+}
+
+fn persist(c: &mut Criterion) {
+    let clf = Classifier::pretrained();
+    let mut bytes = Vec::new();
+    clf.write_to(&mut bytes).unwrap();
+    c.bench_function("save pretrained model (to memory)", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(bytes.len());
+            clf.write_to(&mut out).unwrap();
+            assert_eq!(out.len(), bytes.len());
+            out.len()
+        })
+    });
+    c.bench_function("load pretrained model (from memory)", |b| {
+        b.iter(|| {
+            let back = Classifier::read_from(black_box(bytes.as_slice())).unwrap();
+            assert_eq!(back.n_features(), clf.n_features());
+            back.n_features()
+        })
+    });
+}
+
+criterion_group!(benches, train, persist);
+criterion_main!(benches);

@@ -1,0 +1,387 @@
+//! Saving and loading classifiers.
+//!
+//! The format is JSON, versioned, and self-describing: it stores every setting of the text
+//! pipeline and features with the counts, so a model can never be applied with the wrong
+//! tokenizer. Only integer counts are stored (weights are derived on load), so a file cannot
+//! smuggle in NaN or infinite weights.
+//!
+//! ```json
+//! {
+//!   "format": "nopitch-model",
+//!   "version": 1,
+//!   "settings": { "language": "english", "features": {...}, "naive_bayes": {...}, ... },
+//!   "temperature": 4.2,
+//!   "labels": ["known-contact", "personal", "sales"],
+//!   "class_docs": [890, 890, 907],
+//!   "terms": [["prioriti", "priorities"], ...],       // [stem, readable surface form]
+//!   "raw_forms": [["priorities", 17], ...],          // stemming cache: raw word → term index
+//!   "features": [[17], [3, 17], ...],                // n-grams as term indexes
+//!   "counts": [0, 2, 5, 1, 0, 3, ...]                // (feature, label, count) triples, sorted
+//! }
+//! ```
+//!
+//! Loading checks everything: the magic string, the version, every index, ordering and
+//! uniqueness, that counts are positive and their totals fit, and every setting's range. A
+//! truncated, corrupt, foreign or newer file is an error, never a panic, and nothing is
+//! allocated in proportion to a number written in the file (only to what the file contains).
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::classifier::{Classifier, Model, Settings};
+use crate::error::{Error, ErrorKind, Result};
+use crate::features::{Term, Vocabulary};
+use crate::naive_bayes::NaiveBayes;
+use crate::text::Analyzer;
+
+/// The `format` field of every nopitch model file.
+pub const MODEL_FORMAT: &str = "nopitch-model";
+/// The format version this build writes and reads.
+pub const MODEL_VERSION: u32 = 1;
+/// Model files larger than this are refused before parsing (the pretrained model is ~1 MB).
+pub const MAX_MODEL_BYTES: u64 = 1 << 30;
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    format: String,
+    version: u32,
+    settings: Settings,
+    temperature: f64,
+    labels: Vec<String>,
+    class_docs: Vec<u64>,
+    terms: Vec<(Box<str>, Box<str>)>,
+    raw_forms: Vec<(Box<str>, u32)>,
+    features: Vec<Box<[u32]>>,
+    counts: Vec<u64>,
+}
+
+impl Classifier {
+    /// Writes the model to `path` atomically: into a temporary file in the same directory,
+    /// flushed to disk, then renamed over `path`. A crash or error never leaves a half-written
+    /// model at `path`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] naming the path.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".into());
+        let tmp = dir.join(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = (|| -> Result<()> {
+            let file = File::create(&tmp)?;
+            let mut writer = BufWriter::new(file);
+            self.write_to(&mut writer)?;
+            let file = writer.into_inner().map_err(|e| Error::io(e.into_error()))?;
+            file.sync_all()?;
+            fs::rename(&tmp, path)?;
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result.map_err(|e| e.with_path(path))
+    }
+
+    /// Reads a model saved by [`Classifier::save`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] if the file cannot be read; [`ErrorKind::ModelFormat`] if it is not a
+    /// valid nopitch model; [`ErrorKind::UnsupportedModelVersion`] if a newer nopitch wrote it.
+    pub fn load(path: impl AsRef<Path>) -> Result<Classifier> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io(e).with_path(path))?;
+        Classifier::read_from(file).map_err(|e| e.with_path(path))
+    }
+
+    /// Writes the model as JSON to any writer.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] if writing fails.
+    pub fn write_to(&self, mut writer: impl Write) -> Result<()> {
+        let model = &*self.inner;
+        let c_n = model.labels.len();
+        let mut counts = Vec::new();
+        for (f, row) in model.nb.counts().chunks_exact(c_n).enumerate() {
+            for (c, &n) in row.iter().enumerate() {
+                if n > 0 {
+                    counts.extend_from_slice(&[f as u64, c as u64, n]);
+                }
+            }
+        }
+        let mut raw_forms: Vec<(Box<str>, u32)> = model
+            .vocabulary
+            .raw_forms()
+            .map(|(r, t)| (r.into(), t))
+            .collect();
+        raw_forms.sort();
+        let file = ModelFile {
+            format: MODEL_FORMAT.to_string(),
+            version: MODEL_VERSION,
+            settings: model.settings,
+            temperature: model.temperature,
+            labels: model.labels.clone(),
+            class_docs: model.nb.class_docs().to_vec(),
+            terms: model
+                .vocabulary
+                .terms()
+                .iter()
+                .map(|t| (t.stem.clone(), t.surface.clone()))
+                .collect(),
+            raw_forms,
+            features: model.vocabulary.features().to_vec(),
+            counts,
+        };
+        serde_json::to_writer(&mut writer, &file).map_err(|e| match e.io_error_kind() {
+            Some(kind) => Error::io(std::io::Error::new(kind, e.to_string())),
+            None => Error::format(e.to_string()),
+        })?;
+        writer.flush()?;
+        Ok(())
+    }
+
+    /// Reads a model written by [`Classifier::write_to`] from any reader.
+    ///
+    /// # Errors
+    /// As [`Classifier::load`].
+    pub fn read_from(reader: impl Read) -> Result<Classifier> {
+        let mut bytes = Vec::new();
+        reader.take(MAX_MODEL_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(Error::format(format!(
+                "larger than {MAX_MODEL_BYTES} bytes"
+            )));
+        }
+        Classifier::from_json_bytes(&bytes)
+    }
+
+    fn from_json_bytes(bytes: &[u8]) -> Result<Classifier> {
+        let header: Header = serde_json::from_slice(bytes)
+            .map_err(|e| Error::format(format!("not a nopitch model file ({e})")))?;
+        if header.format.as_deref() != Some(MODEL_FORMAT) {
+            return Err(Error::format(
+                "not a nopitch model file (no \"format\": \"nopitch-model\")",
+            ));
+        }
+        match header.version {
+            Some(MODEL_VERSION) => {}
+            Some(found) => {
+                return Err(Error::new(ErrorKind::UnsupportedModelVersion {
+                    found,
+                    supported: MODEL_VERSION,
+                }));
+            }
+            None => return Err(Error::format("no format version")),
+        }
+        let file: ModelFile =
+            serde_json::from_slice(bytes).map_err(|e| Error::format(e.to_string()))?;
+        model_from_file(file).map(|model| Classifier {
+            inner: Arc::new(model),
+        })
+    }
+}
+
+fn model_from_file(file: ModelFile) -> Result<Model> {
+    let settings = file.settings;
+    settings
+        .check()
+        .map_err(|e| Error::format(format!("invalid settings: {e}")))?;
+    if !(file.temperature.is_finite() && file.temperature > 0.0) {
+        return Err(Error::format(format!(
+            "temperature {} is not a positive number",
+            file.temperature
+        )));
+    }
+    let c_n = file.labels.len();
+    if c_n < 2 {
+        return Err(Error::format("fewer than two labels"));
+    }
+    if file.labels.iter().any(|l| l.trim().is_empty()) {
+        return Err(Error::format("an empty label"));
+    }
+    if file.labels.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(Error::format("labels are not sorted and unique"));
+    }
+    if file.class_docs.len() != c_n {
+        return Err(Error::format(format!(
+            "{} class counts for {c_n} labels",
+            file.class_docs.len()
+        )));
+    }
+    let terms: Vec<Term> = file
+        .terms
+        .into_iter()
+        .map(|(stem, surface)| {
+            if stem.is_empty() || surface.is_empty() {
+                Err(Error::format("an empty term"))
+            } else {
+                Ok(Term { stem, surface })
+            }
+        })
+        .collect::<Result<_>>()?;
+    let vocabulary =
+        Vocabulary::from_parts(terms, file.raw_forms, file.features, &settings.features)?;
+    let n_features = vocabulary.len();
+    if file.counts.len() % 3 != 0 {
+        return Err(Error::format(
+            "counts are not (feature, label, count) triples",
+        ));
+    }
+    let size = n_features
+        .checked_mul(c_n)
+        .ok_or_else(|| Error::format("too many features"))?;
+    let mut counts = vec![0u64; size];
+    let mut last: Option<(u64, u64)> = None;
+    for triple in file.counts.chunks_exact(3) {
+        let (f, c, n) = (triple[0], triple[1], triple[2]);
+        if f >= n_features as u64 || c >= c_n as u64 {
+            return Err(Error::format(format!(
+                "a count refers to feature {f} or label {c}, which do not exist"
+            )));
+        }
+        if n == 0 {
+            return Err(Error::format("a stored count is zero"));
+        }
+        if last.is_some_and(|l| l >= (f, c)) {
+            return Err(Error::format("counts are not sorted and unique"));
+        }
+        last = Some((f, c));
+        counts[f as usize * c_n + c as usize] = n;
+    }
+    let nb = NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?;
+    if (0..n_features as u32).any(|f| nb.feature_total(f) == 0) {
+        return Err(Error::format("a feature has no counts"));
+    }
+    Ok(Model {
+        analyzer: Analyzer::new(settings.language),
+        settings,
+        labels: file.labels,
+        vocabulary,
+        nb,
+        temperature: file.temperature,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Example, Trainer};
+
+    fn small() -> Classifier {
+        let ex = vec![
+            Example::new("Save 15% on your SAP licensing", "sales"),
+            Example::new("Book a demo of our cloud tool", "sales"),
+            Example::new("Great working with you at Acme", "known-contact"),
+            Example::new("We studied together at State U", "known-contact"),
+        ];
+        Trainer::new().calibration_folds(0).fit(&ex).unwrap()
+    }
+
+    fn json(c: &Classifier) -> String {
+        let mut out = Vec::new();
+        c.write_to(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn round_trip_is_identical() {
+        let c = small();
+        let back = Classifier::read_from(json(&c).as_bytes()).unwrap();
+        assert_eq!(back, c);
+        assert_eq!(json(&back), json(&c));
+    }
+
+    #[test]
+    fn truncated_files_are_refused() {
+        let s = json(&small());
+        for cut in [0, 1, 10, s.len() / 2, s.len() - 1] {
+            let e = Classifier::read_from(&s.as_bytes()[..cut]).unwrap_err();
+            assert!(
+                matches!(e.kind(), ErrorKind::ModelFormat { .. }),
+                "{cut}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn foreign_and_newer_files_are_refused() {
+        let e = Classifier::read_from(&b"{\"hello\": 1}"[..]).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::ModelFormat { .. }), "{e}");
+        let newer = json(&small()).replace("\"version\":1", "\"version\":2");
+        let e = Classifier::read_from(newer.as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::UnsupportedModelVersion {
+                    found: 2,
+                    supported: 1
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn inconsistent_files_are_refused() {
+        let s = json(&small());
+        for (from, to) in [
+            ("\"temperature\":1.0", "\"temperature\":-1.0"),
+            ("\"known-contact\",\"sales\"", "\"sales\",\"known-contact\""),
+            ("\"class_docs\":[2,2]", "\"class_docs\":[2]"),
+            ("\"alpha\":0.3", "\"alpha\":0.0"),
+        ] {
+            assert!(s.contains(from), "{from} not in {s}");
+            let bad = s.replace(from, to);
+            let e = Classifier::read_from(bad.as_bytes()).unwrap_err();
+            assert!(
+                matches!(e.kind(), ErrorKind::ModelFormat { .. }),
+                "{from}: {e}"
+            );
+        }
+        // A count pointing past the features.
+        let bad = s.replacen("\"counts\":[0,", "\"counts\":[999999,", 1);
+        assert!(Classifier::read_from(bad.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn save_is_atomic_and_leaves_no_temporary_files() {
+        let dir = std::env::temp_dir().join(format!("nopitch-persist-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("model.json");
+        let c = small();
+        c.save(&path).unwrap();
+        assert_eq!(Classifier::load(&path).unwrap(), c);
+        let leftovers: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name() != "model.json")
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        // Saving into a missing directory fails with the path named and leaves nothing behind.
+        let e = c.save(dir.join("missing").join("model.json")).unwrap_err();
+        assert!(e.is_io_error() && e.to_string().contains("missing"), "{e}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

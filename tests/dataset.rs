@@ -1,0 +1,201 @@
+//! Keeps datasets/connection_requests.csv honest: format, labels, counts, lengths, no duplicates
+//! and no near-duplicates, and a slice (voice) for every row.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+
+const DATA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/datasets/connection_requests.csv"
+);
+const SLICES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/slices.csv");
+const LABELS: [&str; 3] = ["known-contact", "personal", "sales"];
+const MIN_PER_LABEL: usize = 600;
+/// Shared runs of this many words make two notes near-duplicates.
+const RUN: usize = 8;
+/// Stock phrases several notes may share (documented in datasets/README.md): LinkedIn's default
+/// invitation lines.
+const STOCK_PHRASES: [&str; 2] = [
+    "i'd like to add you to my professional network on linkedin",
+    "i'd like to join your linkedin network",
+];
+
+fn rows() -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(DATA).unwrap();
+    assert_eq!(r.headers().unwrap(), vec!["text", "label"]);
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            assert_eq!(rec.len(), 2, "line {:?}", rec.position().map(|p| p.line()));
+            (rec[0].to_string(), rec[1].to_string())
+        })
+        .collect()
+}
+
+fn words(text: &str) -> Vec<String> {
+    let mut t: String = text
+        .nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .replace('\u{2019}', "'");
+    for s in STOCK_PHRASES {
+        t = t.replace(s, " ");
+    }
+    t.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn labels_and_counts() {
+    let rows = rows();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, label) in &rows {
+        assert!(LABELS.contains(&label.as_str()), "unknown label {label:?}");
+        *counts.entry(label).or_default() += 1;
+    }
+    for label in LABELS {
+        assert!(
+            counts[label] >= MIN_PER_LABEL,
+            "{label}: {} notes",
+            counts[label]
+        );
+    }
+}
+
+#[test]
+fn lengths_run_from_three_words_to_300_characters() {
+    let rows = rows();
+    for (i, (text, _)) in rows.iter().enumerate() {
+        let chars = text.chars().count();
+        assert!(chars <= 300, "row {}: {chars} characters", i + 1);
+        assert!(
+            text.split_whitespace().count() >= 3,
+            "row {}: fewer than three words: {text:?}",
+            i + 1
+        );
+        assert_eq!(text.trim(), text, "row {}: surrounding whitespace", i + 1);
+    }
+    for label in LABELS {
+        let lens: Vec<usize> = rows
+            .iter()
+            .filter(|(_, l)| l == label)
+            .map(|(t, _)| t.chars().count())
+            .collect();
+        let short = rows
+            .iter()
+            .filter(|(t, l)| l == label && t.split_whitespace().count() <= 8)
+            .count();
+        assert!(
+            short >= 20,
+            "{label}: only {short} notes of eight words or fewer"
+        );
+        assert!(
+            lens.iter().filter(|&&n| n >= 280).count() >= 10,
+            "{label}: too few notes near 300 characters"
+        );
+    }
+}
+
+#[test]
+fn openings_vary_and_key_phrases_cross_labels() {
+    let rows = rows();
+    for label in LABELS {
+        let notes: Vec<String> = rows
+            .iter()
+            .filter(|(_, l)| l == label)
+            .map(|(t, _)| t.to_lowercase())
+            .collect();
+        let hi = notes
+            .iter()
+            .filter(|t| t.starts_with("hi ") || t.starts_with("hi,") || t.starts_with("hi!"))
+            .count();
+        assert!(
+            hi * 2 <= notes.len(),
+            "{label}: {hi} of {} start with Hi",
+            notes.len()
+        );
+        for phrase in ["stay in touch", "connect"] {
+            assert!(
+                notes.iter().any(|t| t.contains(phrase)),
+                "{label}: no note says {phrase:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_exact_duplicates() {
+    let mut seen = HashMap::new();
+    for (i, (text, _)) in rows().iter().enumerate() {
+        let key = text
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(j) = seen.insert(key, i + 1) {
+            panic!("rows {j} and {} are the same note", i + 1);
+        }
+    }
+}
+
+#[test]
+fn no_near_duplicates() {
+    let rows = rows();
+    let mut runs: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut problems = Vec::new();
+    for (i, (text, _)) in rows.iter().enumerate() {
+        let w = words(text);
+        let mut mine = HashSet::new();
+        for run in w.windows(RUN) {
+            if !mine.insert(run.to_vec()) {
+                continue;
+            }
+            if let Some(&j) = runs.get(run) {
+                problems.push(format!(
+                    "rows {} and {} share \"{}\"",
+                    j + 1,
+                    i + 1,
+                    run.join(" ")
+                ));
+            } else {
+                runs.insert(run.to_vec(), i);
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_row_belongs_to_exactly_one_slice() {
+    let n = rows().len();
+    let mut r = csv::Reader::from_path(SLICES).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["slice", "first_row", "last_row", "brief"]
+    );
+    let mut next = 1;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let (first, last): (usize, usize) = (rec[1].parse().unwrap(), rec[2].parse().unwrap());
+        assert_eq!(
+            first, next,
+            "slice {} starts at row {first}, expected {next}",
+            &rec[0]
+        );
+        assert!(
+            last >= first && !rec[3].trim().is_empty(),
+            "slice {}",
+            &rec[0]
+        );
+        next = last + 1;
+    }
+    assert_eq!(
+        next,
+        n + 1,
+        "slices cover rows 1..{}, the file has {n}",
+        next - 1
+    );
+}
