@@ -1,0 +1,162 @@
+//! Measures the default classifier on `datasets/connection_requests.csv`, as recorded in
+//! `datasets/README.md`:
+//!
+//! 1. stratified 10-fold cross-validation (seed 42): accuracy, macro-F1, per-label recall;
+//! 2. a learning curve: the same 10 folds, training on 25%, 50% and 100% of each training split;
+//! 3. leave-one-slice-out: each slice (one writer's brief, one voice) is tested by a model trained
+//!    on all the other slices — the closest this project gets to "notes written by someone else".
+//!
+//! ```text
+//! cargo run --release --example dataset_report            # all three
+//! cargo run --release --example dataset_report -- --errors # also list cross-validation errors
+//! ```
+
+use nopitch::{
+    cross_validate, evaluate, read_examples, stratified_folds, CsvOptions, Evaluation, Example,
+    Outcome, Trainer,
+};
+
+const DATA: &str = "datasets/connection_requests.csv";
+const SLICES: &str = "datasets/slices.csv";
+
+fn slices() -> Vec<(String, usize, usize)> {
+    let mut r = csv::Reader::from_path(SLICES).expect("datasets/slices.csv");
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("slices.csv row");
+            (
+                rec[0].to_string(),
+                rec[1].parse().expect("first_row"),
+                rec[2].parse().expect("last_row"),
+            )
+        })
+        .collect()
+}
+
+fn recalls(e: &Evaluation) -> String {
+    e.per_label
+        .iter()
+        .map(|s| format!("{} {:.3}", s.label, s.recall))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// 10-fold CV where each training split is cut (stratified, seeded) to `fraction` of its size.
+fn learning_curve_point(trainer: &Trainer, examples: &[Example], fraction: f64) -> Evaluation {
+    let k = 10;
+    let labels: Vec<&str> = examples.iter().map(Example::label).collect();
+    let folds = stratified_folds(&labels, k, 42);
+    let mut names: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+    names.sort();
+    names.dedup();
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for fold in 0..k {
+        let train_idx: Vec<usize> = (0..examples.len()).filter(|&i| folds[i] != fold).collect();
+        // Keep `fraction` of the training split: stratified sub-folds, take the first ones.
+        let sub_labels: Vec<&str> = train_idx.iter().map(|&i| labels[i]).collect();
+        let parts = 20;
+        let sub = stratified_folds(&sub_labels, parts, 7 + fold as u64);
+        let keep = (fraction * parts as f64).round() as usize;
+        let train: Vec<Example> = train_idx
+            .iter()
+            .zip(&sub)
+            .filter(|(_, &s)| s < keep)
+            .map(|(&i, _)| examples[i].clone())
+            .collect();
+        let test: Vec<Example> = (0..examples.len())
+            .filter(|&i| folds[i] == fold)
+            .map(|i| examples[i].clone())
+            .collect();
+        let test_idx: Vec<usize> = (0..examples.len()).filter(|&i| folds[i] == fold).collect();
+        let model = trainer.fit(&train).expect("fit");
+        let e = evaluate(&model, &test).expect("evaluate");
+        for mut o in e.outcomes {
+            o.index = test_idx[o.index];
+            outcomes.push(o);
+        }
+    }
+    Evaluation::from_outcomes(names, outcomes)
+}
+
+fn main() {
+    let show_errors = std::env::args().any(|a| a == "--errors");
+    let examples = read_examples(DATA, &CsvOptions::csv()).expect("dataset");
+    let trainer = Trainer::new();
+    println!(
+        "# {} notes in {DATA}; default settings: {:?}\n",
+        examples.len(),
+        trainer.settings()
+    );
+
+    println!("## Stratified 10-fold cross-validation (seed 42)\n");
+    let cv = cross_validate(&trainer, &examples, 10, 42, |_, _| {}).expect("cross-validation");
+    println!("{cv}");
+    println!(
+        "known-contact called sales: {:.2}%\n",
+        100.0 * cv.rate("known-contact", "sales")
+    );
+    if show_errors {
+        for o in cv.outcomes.iter().filter(|o| o.truth != o.predicted) {
+            println!(
+                "  [{} → {} {:.2}] {}",
+                cv.labels[o.truth],
+                cv.labels[o.predicted],
+                o.confidence,
+                examples[o.index].text().replace('\n', " ")
+            );
+        }
+        println!();
+    }
+
+    println!("## Learning curve (10-fold CV, training on a share of each training split)\n");
+    println!("| share | accuracy | macro-F1 | recall per label |");
+    println!("|---|---|---|---|");
+    for fraction in [0.25, 0.5, 1.0] {
+        let e = learning_curve_point(&trainer, &examples, fraction);
+        println!(
+            "| {:.0}% | {:.4} | {:.4} | {} |",
+            fraction * 100.0,
+            e.accuracy,
+            e.macro_f1,
+            recalls(&e)
+        );
+    }
+
+    println!("\n## Leave one slice out (train on all other slices, test on this one)\n");
+    println!("| slice | notes | accuracy | macro-F1 | known-contact → sales |");
+    println!("|---|---|---|---|---|");
+    let mut pooled = Vec::new();
+    let mut labels = Vec::new();
+    for (name, first, last) in slices() {
+        let (test, train): (Vec<(usize, &Example)>, Vec<(usize, &Example)>) = examples
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| (first - 1..last).contains(i));
+        let train: Vec<Example> = train.into_iter().map(|(_, e)| e.clone()).collect();
+        let test: Vec<Example> = test.into_iter().map(|(_, e)| e.clone()).collect();
+        let model = trainer.fit(&train).expect("fit");
+        let e = evaluate(&model, &test).expect("evaluate");
+        println!(
+            "| {name} | {} | {:.4} | {:.4} | {:.1}% |",
+            test.len(),
+            e.accuracy,
+            e.macro_f1,
+            100.0 * e.rate("known-contact", "sales")
+        );
+        labels = e.labels.clone();
+        pooled.extend(e.outcomes);
+    }
+    let all = Evaluation::from_outcomes(labels, pooled);
+    println!(
+        "| **all slices pooled** | {} | {:.4} | {:.4} | {:.1}% |",
+        all.examples,
+        all.accuracy,
+        all.macro_f1,
+        100.0 * all.rate("known-contact", "sales")
+    );
+    println!(
+        "\nPooled per-label recall: {}; ECE {:.4}",
+        recalls(&all),
+        all.ece
+    );
+}
