@@ -16,22 +16,9 @@ use nopitch::{
     Outcome, Trainer,
 };
 
-const DATA: &str = "datasets/connection_requests.csv";
-const SLICES: &str = "datasets/slices.csv";
+mod common;
 
-fn slices() -> Vec<(String, usize, usize)> {
-    let mut r = csv::Reader::from_path(SLICES).expect("datasets/slices.csv");
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("slices.csv row");
-            (
-                rec[0].to_string(),
-                rec[1].parse().expect("first_row"),
-                rec[2].parse().expect("last_row"),
-            )
-        })
-        .collect()
-}
+use common::{leave_one_slice_out, DATA};
 
 fn recalls(e: &Evaluation) -> String {
     e.per_label
@@ -125,28 +112,16 @@ fn main() {
     println!("\n## Leave one slice out (train on all other slices, test on this one)\n");
     println!("| slice | notes | accuracy | macro-F1 | known-contact → sales |");
     println!("|---|---|---|---|---|");
-    let mut pooled = Vec::new();
-    let mut labels = Vec::new();
-    for (name, first, last) in slices() {
-        let (test, train): (Vec<(usize, &Example)>, Vec<(usize, &Example)>) = examples
-            .iter()
-            .enumerate()
-            .partition(|(i, _)| (first - 1..last).contains(i));
-        let train: Vec<Example> = train.into_iter().map(|(_, e)| e.clone()).collect();
-        let test: Vec<Example> = test.into_iter().map(|(_, e)| e.clone()).collect();
-        let model = trainer.fit(&train).expect("fit");
-        let e = evaluate(&model, &test).expect("evaluate");
+    let (per_slice, all) = leave_one_slice_out(&trainer, &examples);
+    for (name, e) in &per_slice {
         println!(
             "| {name} | {} | {:.4} | {:.4} | {:.1}% |",
-            test.len(),
+            e.examples,
             e.accuracy,
             e.macro_f1,
             100.0 * e.rate("known-contact", "sales")
         );
-        labels = e.labels.clone();
-        pooled.extend(e.outcomes);
     }
-    let all = Evaluation::from_outcomes(labels, pooled);
     println!(
         "| **all slices pooled** | {} | {:.4} | {:.4} | {:.1}% |",
         all.examples,

@@ -23,9 +23,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use nopitch::{
-    cross_validate, evaluate, stratified_folds, CsvOptions, Example, ExampleReader, Trainer,
-};
+use nopitch::{cross_validate, evaluate, stratified_split, CsvOptions, ExampleReader, Trainer};
 
 struct Args {
     input: PathBuf,
@@ -142,18 +140,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if let Some(share) = args.holdout {
-        let labels: Vec<&str> = examples.iter().map(Example::label).collect();
-        // A stratified split: `share` of each label held out for testing.
-        let parts = 100;
-        let folds = stratified_folds(&labels, parts, args.seed);
-        let cut = (share * parts as f64).round() as usize;
-        let (test, train): (Vec<(Example, usize)>, Vec<(Example, usize)>) = examples
-            .iter()
-            .cloned()
-            .zip(folds)
-            .partition(|(_, f)| *f < cut);
-        let train: Vec<Example> = train.into_iter().map(|(e, _)| e).collect();
-        let test: Vec<Example> = test.into_iter().map(|(e, _)| e).collect();
+        let (train, test) = stratified_split(&examples, share, args.seed);
         let clf = trainer.fit(&train)?;
         let report = evaluate(&clf, &test)?;
         if args.json {

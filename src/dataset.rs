@@ -375,6 +375,38 @@ pub fn stratified_folds<L: Ord>(labels: &[L], k: usize, seed: u64) -> Vec<usize>
     folds
 }
 
+/// Splits examples into a training and a test set, holding out `test_share` (0 to 1) of each
+/// label, chosen at random with `seed`. Example order is kept within each set.
+pub fn stratified_split(
+    examples: &[Example],
+    test_share: f64,
+    seed: u64,
+) -> (Vec<Example>, Vec<Example>) {
+    let share = test_share.clamp(0.0, 1.0);
+    let mut by_label: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, e) in examples.iter().enumerate() {
+        by_label.entry(e.label()).or_default().push(i);
+    }
+    let mut rng = SplitMix64::new(seed);
+    let mut is_test = vec![false; examples.len()];
+    for indexes in by_label.values_mut() {
+        rng.shuffle(indexes);
+        let n_test = (share * indexes.len() as f64).round() as usize;
+        for &i in &indexes[..n_test] {
+            is_test[i] = true;
+        }
+    }
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (e, t) in examples.iter().zip(is_test) {
+        if t {
+            test.push(e.clone());
+        } else {
+            train.push(e.clone());
+        }
+    }
+    (train, test)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +513,17 @@ mod tests {
             check_labels(&one).unwrap_err().kind(),
             ErrorKind::SingleClass { .. }
         ));
+    }
+
+    #[test]
+    fn split_holds_out_the_share_of_each_label() {
+        let examples: Vec<Example> = (0..1000)
+            .map(|i| Example::new(format!("t{i}"), if i % 10 == 0 { "rare" } else { "common" }))
+            .collect();
+        let (train, test) = stratified_split(&examples, 0.3, 42);
+        assert_eq!((train.len(), test.len()), (700, 300));
+        assert_eq!(test.iter().filter(|e| e.label() == "rare").count(), 30);
+        assert_eq!(stratified_split(&examples, 0.3, 42).1, test);
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub use calibration::{expected_calibration_error, DEFAULT_UNSURE_BELOW};
 pub use classifier::{
     Classifier, Evidence, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES,
 };
-pub use dataset::{read_examples, stratified_folds, CsvOptions, Example, ExampleReader};
+pub use dataset::{
+    read_examples, stratified_folds, stratified_split, CsvOptions, Example, ExampleReader,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};

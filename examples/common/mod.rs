@@ -1,0 +1,62 @@
+//! Helpers shared by the measurement examples: the slices (voices) of the shipped dataset and
+//! leave-one-slice-out evaluation.
+
+#![allow(dead_code)]
+
+use nopitch::{evaluate, Evaluation, Example, Trainer};
+
+/// The shipped dataset and its side file of slices.
+pub const DATA: &str = "datasets/connection_requests.csv";
+pub const SLICES: &str = "datasets/slices.csv";
+
+/// Rows of datasets/slices.csv: (slice name, first row, last row), 1-based data rows.
+pub fn slices() -> Vec<(String, usize, usize)> {
+    let mut r = csv::Reader::from_path(SLICES).expect("datasets/slices.csv");
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("slices.csv row");
+            (
+                rec[0].to_string(),
+                rec[1].parse().expect("first_row"),
+                rec[2].parse().expect("last_row"),
+            )
+        })
+        .collect()
+}
+
+/// The examples of rows `first..=last` (1-based) and all the others.
+pub fn split_out(examples: &[Example], first: usize, last: usize) -> (Vec<Example>, Vec<Example>) {
+    let mut inside = Vec::new();
+    let mut outside = Vec::new();
+    for (i, e) in examples.iter().enumerate() {
+        if (first - 1..last).contains(&i) {
+            inside.push(e.clone());
+        } else {
+            outside.push(e.clone());
+        }
+    }
+    (inside, outside)
+}
+
+/// Each slice tested by a model trained on all the other slices: per-slice reports, and all
+/// outcomes pooled into one report.
+pub fn leave_one_slice_out(
+    trainer: &Trainer,
+    examples: &[Example],
+) -> (Vec<(String, Evaluation)>, Evaluation) {
+    let mut per_slice = Vec::new();
+    let mut pooled = Vec::new();
+    let mut labels = Vec::new();
+    for (name, first, last) in slices() {
+        let (test, train) = split_out(examples, first, last);
+        let model = trainer.fit(&train).expect("fit");
+        let e = evaluate(&model, &test).expect("evaluate");
+        labels = e.labels.clone();
+        pooled.extend(e.outcomes.iter().cloned().map(|mut o| {
+            o.index += first - 1;
+            o
+        }));
+        per_slice.push((name, e));
+    }
+    (per_slice, Evaluation::from_outcomes(labels, pooled))
+}
