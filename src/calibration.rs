@@ -5,10 +5,10 @@
 //! the negative log-likelihood, which keeps the ranking of labels and fixes the confidence.
 
 /// Below this calibrated confidence a prediction is unsure. Chosen by cost on cross-validated
-/// predictions of the shipped data (`cargo run --release --example tune`): a known contact
+/// predictions of the shipped data (`cargo run --release --example calibration`): a known contact
 /// called sales costs 10, a pitch let through costs 1, an unsure verdict costs 0.2 (SpamBayes'
 /// convention). See the crate docs for the table.
-pub const DEFAULT_UNSURE_BELOW: f64 = 0.6;
+pub const DEFAULT_UNSURE_BELOW: f64 = 0.8;
 
 /// The temperature minimising the negative log-likelihood of the true classes under
 /// `softmax(scores / T)`. The objective is convex in `1/T`, so a golden-section search over

@@ -16,6 +16,11 @@ use crate::naive_bayes::{
 };
 use crate::text::{Analyzer, Language};
 
+/// The least calibrated log-odds (natural log) that a note's features must give its label over
+/// the runner-up for the note to count as having a signal (odds of e, about 2.7, to 1). Below it the
+/// verdict is unsure and no evidence is reported: "Hi" or a lone emoji say nothing about intent.
+pub const MIN_SIGNAL_LOG_ODDS: f64 = 1.0;
+
 /// The most training examples kept (as sparse counts) for cross-validated calibration. Larger
 /// training sets are sampled down to this many (reservoir sampling with the trainer's seed), which
 /// bounds the memory of streaming training.
@@ -755,32 +760,49 @@ impl Prediction {
             .zip(self.scores.iter().copied())
     }
 
-    /// Whether the note had any feature the model knows. Without one the label comes from the
-    /// class priors alone.
+    /// Whether the note says anything the model can use: its known features, taken together, favour
+    /// the predicted label over the runner-up by at least [`MIN_SIGNAL_LOG_ODDS`] (after
+    /// calibration). An empty note, "Hi", a lone emoji or words never seen in training have no
+    /// signal: their label comes from the class priors, not from the text.
     pub fn has_signal(&self) -> bool {
-        !self.features.is_empty()
+        !self.features.is_empty() && self.feature_log_odds() >= MIN_SIGNAL_LOG_ODDS
     }
 
-    /// Whether the verdict is too uncertain to act on: the note has no known feature, or the
-    /// confidence is below the model's `unsure_below` threshold.
+    /// Whether the verdict is too uncertain to act on: the note has no signal, or the confidence
+    /// is below the model's `unsure_below` threshold.
     pub fn is_unsure(&self) -> bool {
         !self.has_signal() || self.confidence() < self.model.settings.unsure_below
     }
 
-    /// The `k` features that pushed hardest toward the predicted label against the runner-up,
-    /// strongest first. Empty when the note has no known feature.
-    pub fn evidence(&self, k: usize) -> Vec<Evidence> {
-        let n = self.probabilities.len();
-        if self.features.is_empty() || n < 2 {
-            return Vec::new();
-        }
-        let runner_up = (0..n)
+    /// The label with the second-highest score.
+    fn runner_up(&self) -> usize {
+        (0..self.scores.len())
             .filter(|&c| c != self.best)
             .fold(None, |acc: Option<usize>, c| match acc {
                 Some(b) if self.scores[b] >= self.scores[c] => Some(b),
                 _ => Some(c),
             })
-            .unwrap_or(0);
+            .unwrap_or(0)
+    }
+
+    /// The calibrated log-odds of the predicted label against the runner-up that the features
+    /// contribute (the class priors left out).
+    fn feature_log_odds(&self) -> f64 {
+        let model = &*self.model;
+        let runner_up = self.runner_up();
+        let raw = self.scores[self.best]
+            - self.scores[runner_up]
+            - (model.nb.bias(self.best) - model.nb.bias(runner_up));
+        raw / model.temperature
+    }
+
+    /// The `k` features that pushed hardest toward the predicted label against the runner-up,
+    /// strongest first. Empty when the note has no signal (see [`Prediction::has_signal`]).
+    pub fn evidence(&self, k: usize) -> Vec<Evidence> {
+        if self.probabilities.len() < 2 || !self.has_signal() {
+            return Vec::new();
+        }
+        let runner_up = self.runner_up();
         let model = &*self.model;
         let mut items: Vec<Evidence> = to_sparse(self.features.clone())
             .into_iter()

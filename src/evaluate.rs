@@ -50,6 +50,8 @@ pub struct Outcome {
     pub probabilities: Vec<f64>,
     /// Whether the prediction was unsure.
     pub unsure: bool,
+    /// Whether the note had a signal (see [`Prediction::has_signal`](crate::Prediction::has_signal)).
+    pub signal: bool,
 }
 
 /// The report of an evaluation. `Display` prints an aligned table; `serde` gives JSON.
@@ -256,6 +258,7 @@ fn outcome(classifier: &Classifier, index: usize, truth: usize, text: &str) -> O
         confidence: p.confidence(),
         probabilities: p.probabilities().map(|(_, v)| v).collect(),
         unsure: p.is_unsure(),
+        signal: p.has_signal(),
     }
 }
 
@@ -390,6 +393,7 @@ mod tests {
             confidence: 0.9,
             probabilities: vec![],
             unsure: false,
+            signal: true,
         }
     }
 

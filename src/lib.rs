@@ -50,6 +50,7 @@ mod naive_bayes;
 mod persist;
 mod pretrained;
 pub mod text;
+mod triage;
 
 pub use calibration::{expected_calibration_error, DEFAULT_UNSURE_BELOW};
 pub use classifier::{
@@ -63,6 +64,7 @@ pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
+pub use triage::{Action, Category, TriagePolicy, Verdict, DEFAULT_DECLINE_REPLY};
 
 /// The README's code, compiled and run as a doc test so it cannot rot.
 #[cfg(doctest)]

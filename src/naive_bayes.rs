@@ -401,6 +401,11 @@ impl NaiveBayes {
         self.refresh_all();
     }
 
+    /// The class bias (log prior for the multinomial model, 0 for complement).
+    pub(crate) fn bias(&self, c: usize) -> f64 {
+        self.bias[c]
+    }
+
     /// Total count of feature `f` over all classes.
     pub(crate) fn feature_total(&self, f: FeatureId) -> u64 {
         let start = f as usize * self.n_classes;
