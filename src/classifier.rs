@@ -806,6 +806,8 @@ impl Prediction {
         let model = &*self.model;
         let mut items: Vec<Evidence> = to_sparse(self.features.clone())
             .into_iter()
+            // Punctuation counts in the score but is not shown: ". open" explains nothing.
+            .filter(|&(f, _)| !model.vocabulary.has_punctuation(f))
             .map(|(f, count)| Evidence {
                 feature: model.vocabulary.feature_text(f),
                 count,

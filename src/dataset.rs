@@ -153,7 +153,7 @@ impl CsvOptions {
 /// stops.
 #[derive(Debug)]
 pub struct ExampleReader<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCounted<R>>,
     path: Option<PathBuf>,
     text_index: usize,
     label_index: usize,
@@ -183,33 +183,23 @@ impl<R: Read> ExampleReader<R> {
     /// # Errors
     /// [`ErrorKind::Csv`] if the header cannot be read (e.g. invalid UTF-8),
     /// [`ErrorKind::EmptyTrainingSet`] if there is no header at all, and
-    /// [`ErrorKind::MissingColumn`] if the text or label column is not in it.
+    /// [`ErrorKind::MissingColumns`] if the text or label column is not in it.
     pub fn from_reader(reader: R, options: &CsvOptions) -> Result<ExampleReader<R>> {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(options.delimiter)
             .quoting(options.quoting)
             .has_headers(true)
             .flexible(false)
-            .from_reader(reader);
-        let headers = reader.headers().map_err(|e| csv_error(e, None))?.clone();
+            .from_reader(LineCounted::new(reader));
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => return Err(csv_error(e, reader.get_ref(), None)),
+        };
         if headers.is_empty() {
             return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
         }
-        let find = |name: &str| {
-            // A UTF-8 byte-order mark on the first header is not part of its name.
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
-                .ok_or_else(|| {
-                    Error::new(ErrorKind::MissingColumn {
-                        path: None,
-                        name: name.to_string(),
-                        found: headers.iter().map(str::to_string).collect(),
-                    })
-                })
-        };
-        let text_index = find(&options.text_column)?;
-        let label_index = find(&options.label_column)?;
+        let [text_index, label_index] =
+            find_columns(&headers, [&options.text_column, &options.label_column])?;
         Ok(ExampleReader {
             reader,
             path: None,
@@ -225,9 +215,12 @@ impl<R: Read> ExampleReader<R> {
         match self.reader.read_record(&mut self.record) {
             Ok(false) => return Ok(None),
             Ok(true) => {}
-            Err(e) => return Err(csv_error(e, self.path.as_deref())),
+            Err(e) => return Err(csv_error(e, self.reader.get_ref(), self.path.as_deref())),
         }
-        let line = self.record.position().map(|p| p.line());
+        let line = self
+            .record
+            .position()
+            .map(|p| self.reader.get_ref().line_of(p.byte()));
         let (Some(text), Some(label)) = (
             self.record.get(self.text_index),
             self.record.get(self.label_index),
@@ -282,6 +275,31 @@ impl<R: Read> Iterator for ExampleReader<R> {
     }
 }
 
+/// The positions of the named columns in a header (a UTF-8 byte-order mark and surrounding
+/// spaces are ignored), or an error naming every missing column.
+pub(crate) fn find_columns<const N: usize>(
+    headers: &csv::StringRecord,
+    names: [&str; N],
+) -> Result<[usize; N]> {
+    let clean = |h: &str| h.trim_start_matches('\u{feff}').trim().to_string();
+    let found: Vec<String> = headers.iter().map(clean).collect();
+    let positions = names.map(|name| found.iter().position(|h| h == name));
+    let missing: Vec<String> = names
+        .iter()
+        .zip(&positions)
+        .filter(|(_, p)| p.is_none())
+        .map(|(n, _)| n.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::new(ErrorKind::MissingColumns {
+            path: None,
+            missing,
+            found,
+        }));
+    }
+    Ok(positions.map(|p| p.unwrap_or(0)))
+}
+
 /// Reads every example of a file, refusing a file with no rows or fewer than two labels.
 ///
 /// # Errors
@@ -307,8 +325,8 @@ pub(crate) fn check_labels(examples: &[Example]) -> Result<()> {
     Ok(())
 }
 
-fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
-    let line = e.position().map(|p| p.line());
+pub(crate) fn csv_error<R>(e: csv::Error, counted: &LineCounted<R>, path: Option<&Path>) -> Error {
+    let line = e.position().map(|p| counted.line_of(p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -324,6 +342,57 @@ fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
         line,
         message,
     })
+}
+
+/// A reader that notes where its line breaks are, so that records can be given the right line.
+///
+/// The csv crate (1.4) miscounts lines in files with CRLF line ends (it reports the header's
+/// line for the first record) and puts a record's byte position on the `\n` of the CRLF before
+/// it. Counting `\n` bytes at or before a record's byte position is right for both LF and CRLF
+/// files. Only the line breaks csv has read ahead but not yet reached are kept, so memory stays
+/// bounded by its buffer.
+#[derive(Debug)]
+pub(crate) struct LineCounted<R> {
+    inner: R,
+    consumed: u64,
+    pending: std::cell::RefCell<std::collections::VecDeque<u64>>,
+    lines_before: std::cell::Cell<u64>,
+}
+
+impl<R> LineCounted<R> {
+    pub(crate) fn new(inner: R) -> LineCounted<R> {
+        LineCounted {
+            inner,
+            consumed: 0,
+            pending: Default::default(),
+            lines_before: std::cell::Cell::new(0),
+        }
+    }
+
+    /// The 1-based line of byte `offset` (as csv reports record positions). Offsets must be
+    /// asked for in increasing order, as records are read.
+    pub(crate) fn line_of(&self, offset: u64) -> u64 {
+        let mut pending = self.pending.borrow_mut();
+        while pending.front().is_some_and(|&nl| nl <= offset) {
+            pending.pop_front();
+            self.lines_before.set(self.lines_before.get() + 1);
+        }
+        self.lines_before.get() + 1
+    }
+}
+
+impl<R: Read> Read for LineCounted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut pending = self.pending.borrow_mut();
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                pending.push_back(self.consumed + i as u64);
+            }
+        }
+        self.consumed += n as u64;
+        Ok(n)
+    }
 }
 
 /// A small, fast, seeded pseudo-random generator (SplitMix64). Folds and samples must not
@@ -474,7 +543,7 @@ mod tests {
         );
         assert_eq!(
             kind_and_line(read("txt,label\na,sales\n", &o)),
-            ("MissingColumn".into(), None)
+            ("MissingColumns".into(), None)
         );
         let bad_utf8: &[u8] = b"text,label\nok,sales\n\xff\xfe,sales\n";
         let e = ExampleReader::from_reader(bad_utf8, &o)
@@ -483,6 +552,25 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.line(), Some(3));
         assert!(e.to_string().contains("invalid UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn lines_are_right_with_crlf_and_quoted_line_breaks() {
+        let o = CsvOptions::csv();
+        for data in [
+            "text,label\r\n\"a\r\nb\",x\r\nc,y\r\n",
+            "text,label\n\"a\r\nb\",x\r\nc,y\n",
+            "text,label\n\"a\nb\",x\nc,y\n",
+        ] {
+            let ex = read(data, &o).unwrap();
+            assert_eq!((ex[0].line(), ex[1].line()), (Some(2), Some(4)), "{data:?}");
+            let bad = format!("{data}d\r\n");
+            assert_eq!(
+                kind_and_line(read(&bad, &o)),
+                ("Csv".into(), Some(5)),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -34,12 +34,12 @@ pub enum ErrorKind {
         /// What the CSV reader reported.
         message: String,
     },
-    /// The header row lacks a column the caller asked for.
-    MissingColumn {
+    /// The header row lacks columns the caller asked for (or that the file format requires).
+    MissingColumns {
         /// The file involved, when known.
         path: Option<PathBuf>,
-        /// The column that was asked for.
-        name: String,
+        /// The columns that are missing.
+        missing: Vec<String>,
         /// The columns the header does have.
         found: Vec<String>,
     },
@@ -145,7 +145,7 @@ impl Error {
         match &mut *self.0 {
             ErrorKind::Io { path, .. }
             | ErrorKind::Csv { path, .. }
-            | ErrorKind::MissingColumn { path, .. }
+            | ErrorKind::MissingColumns { path, .. }
             | ErrorKind::EmptyLabel { path, .. }
             | ErrorKind::EmptyText { path, .. }
             | ErrorKind::EmptyTrainingSet { path }
@@ -211,9 +211,15 @@ impl fmt::Display for Error {
                 where_(f, path, *line)?;
                 write!(f, "{message}")
             }
-            ErrorKind::MissingColumn { path, name, found } => {
+            ErrorKind::MissingColumns {
+                path,
+                missing,
+                found,
+            } => {
                 where_(f, path, Some(1))?;
-                write!(f, "missing column {name:?}; the header has {found:?}")
+                let s = if missing.len() == 1 { "" } else { "s" };
+                let names: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+                write!(f, "missing column{s} {}; the header has {found:?}", names.join(", "))
             }
             ErrorKind::EmptyLabel { path, line } => {
                 where_(f, path, *line)?;

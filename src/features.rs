@@ -145,6 +145,14 @@ impl Vocabulary {
         out
     }
 
+    /// Whether any term of the feature is a punctuation mark.
+    pub(crate) fn has_punctuation(&self, feature: FeatureId) -> bool {
+        self.features[feature as usize].iter().any(|&t| {
+            let stem = &self.terms[t as usize].stem;
+            stem.chars().all(|c| c.is_ascii_punctuation())
+        })
+    }
+
     /// Rebuilds a vocabulary from its parts (used by model loading), checking every index.
     pub(crate) fn from_parts(
         terms: Vec<Term>,

@@ -46,6 +46,7 @@ mod dataset;
 mod error;
 mod evaluate;
 mod features;
+pub mod linkedin;
 mod naive_bayes;
 mod persist;
 mod pretrained;
