@@ -15,7 +15,7 @@
 //!               Ana Li,Sam Lee,\"1/30/26, 9:05 AM\",,INCOMING\n";
 //! let reader = InvitationReader::from_reader(export.as_bytes())?;
 //! let rows = triage(reader, &Classifier::pretrained(), &TriagePolicy::default())?;
-//! assert!(matches!(&rows[0].triage, Triage::Judged(v) if v.category.label() == "sales"));
+//! assert!(matches!(&rows[0].triage, Triage::Judged(v, _) if v.category.label() == "sales"));
 //! assert!(matches!(rows[1].triage, Triage::NoNote));
 //! # Ok::<(), nopitch::Error>(())
 //! ```
