@@ -91,6 +91,10 @@ impl NaiveBayesSettings {
     }
 }
 
+/// The largest total of counts (tokens or examples) a model may hold: 2^53, below which every
+/// integer is exact in `f64`. Nobody trains on 9 quadrillion tokens; a file claiming more is corrupt.
+pub(crate) const MAX_TOTAL_COUNT: u64 = 1 << 53;
+
 /// A fitted naive Bayes model over `n_features` features and `n_classes` classes.
 #[derive(Debug, Clone)]
 pub(crate) struct NaiveBayes {
@@ -137,10 +141,19 @@ impl NaiveBayes {
         let mut class_tokens = vec![0u64; n_classes];
         for row in counts.chunks_exact(n_classes) {
             for (total, &n) in class_tokens.iter_mut().zip(row) {
-                *total = total
-                    .checked_add(n)
-                    .ok_or_else(|| Error::format("counts overflow"))?;
+                *total = total.saturating_add(n);
             }
+        }
+        // Totals must stay exact in f64 and never overflow u64 sums anywhere downstream.
+        let too_big = |xs: &[u64]| {
+            xs.iter()
+                .try_fold(0u64, |a, &x| a.checked_add(x))
+                .map_or(true, |t| t > MAX_TOTAL_COUNT)
+        };
+        if too_big(&class_tokens) || too_big(&class_docs) {
+            return Err(Error::format(format!(
+                "counts add up to more than {MAX_TOTAL_COUNT}"
+            )));
         }
         let mut nb = NaiveBayes {
             settings,

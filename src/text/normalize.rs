@@ -159,6 +159,8 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
                 rest = &rest[c.len_utf8()..];
                 if c.is_control() {
                     out_s.push(' ');
+                } else if is_overlay_on_ascii(c, out_s) {
+                    // Dropped: s̶a̶l̶e̶ reads as sale.
                 } else {
                     out_s.extend(c.to_lowercase());
                 }
@@ -185,6 +187,8 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
         } else {
             if c.is_control() {
                 out_s.push(' ');
+            } else if is_overlay_on_ascii(c, out_s) {
+                // Dropped, as above.
             } else if c == '`' {
                 out_s.push('\'');
             } else {
@@ -195,17 +199,28 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
     }
 }
 
-/// Whether Latin letters outnumber Cyrillic and Greek ones (so look-alikes are likely disguise).
+/// A combining mark left on an ASCII letter after NFKC (which composes every accent a language
+/// uses, such as é), so it can only be decoration: strikethrough, underline, "Zalgo" text.
+fn is_overlay_on_ascii(c: char, out: &str) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}')
+        && out
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_ascii_alphanumeric())
+}
+
+/// Whether the text is Latin-script text in disguise rather than real Cyrillic or Greek: fewer
+/// than one letter in ten is a Cyrillic or Greek letter *without* a Latin look-alike. Russian or
+/// Greek prose is full of letters like и, л, ж, λ, ω; "Ѕаvе 15% оn уоur SАР" has none.
 fn is_mostly_latin(text: &str) -> bool {
-    let (mut latin, mut other) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}') {
-            latin += 1;
-        } else if is_cyrillic_or_greek(c) {
-            other += 1;
+    let (mut letters, mut foreign) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if is_cyrillic_or_greek(c) && latin_lookalike(c).is_none() {
+            foreign += 1;
         }
     }
-    latin > other
+    foreign * 10 < letters
 }
 
 /// Lowercases one alphabetic run into `out`, folding look-alikes if the word is disguised Latin:
@@ -267,6 +282,15 @@ mod tests {
     }
 
     #[test]
+    fn decorative_marks_on_ascii_letters_are_dropped_but_accents_stay() {
+        assert_eq!(
+            norm("s\u{336}a\u{336}l\u{336}e\u{336} n\u{332}o\u{332}w"),
+            "sale now"
+        );
+        assert_eq!(norm("cafe\u{301} déjà"), "café déjà");
+    }
+
+    #[test]
     fn invisible_characters_are_removed() {
         assert_eq!(norm("de\u{200B}mo fr\u{00AD}ee\u{FEFF}"), "demo free");
     }
@@ -286,6 +310,11 @@ mod tests {
             norm("Your \u{0399}\u{03A4} priorities"),
             "your it priorities"
         );
+    }
+
+    #[test]
+    fn a_text_written_entirely_in_lookalikes_is_folded() {
+        assert_eq!(norm("Вооk а dіѕсоvеrу саll"), "book a discovery call");
     }
 
     #[test]

@@ -443,6 +443,24 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
     // A single letter followed by more single letters separated by single spaces: "s a l e".
     let mut chars = compound.chars();
     if chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none() {
+        // "in a f r e e trial" is "in a free trial": inside a sentence, the words "a" and "i" do
+        // not start a spaced run when the letters after them make one on their own. At the start
+        // of a sentence they do ("I n t e r e s t e d?").
+        let mid_sentence = s[..i]
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == ',');
+        if mid_sentence && matches!(compound, "a" | "i") {
+            if let Some(next) = s.get(j + 1..j + 2).filter(|_| s[j..].starts_with(' ')) {
+                let (joined, end) = letter_spaced(s, j + 2, next);
+                if let Some(word) = joined {
+                    emit_word(Cow::Borrowed(compound), emit);
+                    emit_word(Cow::Owned(word), emit);
+                    return end;
+                }
+            }
+        }
         let (joined, end) = letter_spaced(s, j, compound);
         if let Some(word) = joined {
             emit_word(Cow::Owned(word), emit);
@@ -659,6 +677,9 @@ pub(crate) mod tests {
         assert_tokens("s a l e now", &["sale", "now"]);
         assert_tokens("f.r.e.e demo", &["free", "demo"]);
         assert_tokens("plan a or b", &["plan", "a", "or", "b"]);
+        assert_tokens("in a f r e e trial", &["in", "a", "free", "trial"]);
+        assert_tokens("I n t e r e s t e d?", &["interested", "?"]);
+        assert_tokens("a b c", &["abc"]);
         assert_tokens("e.g. this", &["e", "g", ".", "this"]);
     }
 
