@@ -96,7 +96,7 @@ fn random_text(rng: &mut Rng, max_len: usize) -> String {
     let mut s = String::new();
     while s.chars().count() < len {
         if rng.below(4) == 0 {
-            let fragment: &str = rng.pick(FRAGMENTS);
+            let fragment: &&str = rng.pick(FRAGMENTS);
             s.push_str(fragment);
         } else {
             let (lo, hi) = *rng.pick(POOLS);
@@ -234,7 +234,7 @@ fn csv_loading_never_panics() {
                 let mut s = String::from("text,label\n");
                 for _ in 0..rng.below(10) {
                     s.push_str(&random_text(&mut rng, 40));
-                    let sep: &str = rng.pick(&[",", "\t", "\n", "\"", ",sales\n"]);
+                    let sep: &&str = rng.pick(&[",", "\t", "\n", "\"", ",sales\n"]);
                     s.push_str(sep);
                 }
                 s.into_bytes()
