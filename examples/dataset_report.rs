@@ -75,6 +75,34 @@ fn main() {
         trainer.settings()
     );
 
+    println!("## Counts and lengths\n");
+    println!("| label | notes | characters min / median / mean / max | words min / median / max | not starting with \"Hi\" |");
+    println!("|---|---|---|---|---|");
+    let mut labels: Vec<&str> = examples.iter().map(Example::label).collect();
+    labels.sort();
+    labels.dedup();
+    for label in labels {
+        let texts: Vec<&str> = examples.iter().filter(|e| e.label() == label).map(Example::text).collect();
+        let mut chars: Vec<usize> = texts.iter().map(|t| t.chars().count()).collect();
+        let mut words: Vec<usize> = texts.iter().map(|t| t.split_whitespace().count()).collect();
+        chars.sort_unstable();
+        words.sort_unstable();
+        let mean = chars.iter().sum::<usize>() as f64 / chars.len() as f64;
+        let not_hi = texts.iter().filter(|t| !t.to_lowercase().starts_with("hi")).count();
+        println!(
+            "| {label} | {} | {} / {} / {mean:.0} / {} | {} / {} / {} | {:.0}% |",
+            texts.len(),
+            chars[0],
+            chars[chars.len() / 2],
+            chars[chars.len() - 1],
+            words[0],
+            words[words.len() / 2],
+            words[words.len() - 1],
+            100.0 * not_hi as f64 / texts.len() as f64
+        );
+    }
+    println!();
+
     println!("## Stratified 10-fold cross-validation (seed 42)\n");
     let cv = cross_validate(&trainer, &examples, 10, 42, |_, _| {}).expect("cross-validation");
     println!("{cv}");
