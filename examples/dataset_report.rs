@@ -82,13 +82,20 @@ fn main() {
     labels.sort();
     labels.dedup();
     for label in labels {
-        let texts: Vec<&str> = examples.iter().filter(|e| e.label() == label).map(Example::text).collect();
+        let texts: Vec<&str> = examples
+            .iter()
+            .filter(|e| e.label() == label)
+            .map(Example::text)
+            .collect();
         let mut chars: Vec<usize> = texts.iter().map(|t| t.chars().count()).collect();
         let mut words: Vec<usize> = texts.iter().map(|t| t.split_whitespace().count()).collect();
         chars.sort_unstable();
         words.sort_unstable();
         let mean = chars.iter().sum::<usize>() as f64 / chars.len() as f64;
-        let not_hi = texts.iter().filter(|t| !t.to_lowercase().starts_with("hi")).count();
+        let not_hi = texts
+            .iter()
+            .filter(|t| !t.to_lowercase().starts_with("hi"))
+            .count();
         println!(
             "| {label} | {} | {} / {} / {mean:.0} / {} | {} / {} / {} | {:.0}% |",
             texts.len(),

@@ -5,6 +5,8 @@
 //! weights as it goes, and training keeps `(feature, count)` pairs. The vocabulary also caches
 //! "raw token → term", so a word seen in training is never stemmed again at classification time.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +76,7 @@ impl FeatureSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Term {
     /// The stem, symbol or marker.
-    pub(crate) stem: Box<str>,
+    pub(crate) stem: Arc<str>,
     /// The lexicographically smallest raw token seen for it in training: a real word a person
     /// recognises ("priorities" rather than "prioriti"), chosen so that merging models agrees
     /// with training on the union of their data.
@@ -90,10 +92,15 @@ pub(crate) struct Scratch {
 }
 
 /// Terms and n-gram features learned from training data.
-#[derive(Debug, Clone, Default)]
+///
+/// Features are stored in one flat arena (`ngram_terms`, cut by `ngram_start`) rather than one
+/// allocation each: a vocabulary has 100,000+ features, and building or loading one should not
+/// mean 100,000 small allocations.
+#[derive(Debug, Clone)]
 pub(crate) struct Vocabulary {
     terms: Vec<Term>,
-    term_index: FxHashMap<Box<str>, TermId>,
+    /// Stem → term; the keys share their allocation with `terms`.
+    term_index: FxHashMap<Arc<str>, TermId>,
     /// The stemming cache: raw (normalised) word → term.
     raw_index: FxHashMap<Box<str>, TermId>,
     /// Unigram feature of each term, or `NO_FEATURE`.
@@ -102,15 +109,33 @@ pub(crate) struct Vocabulary {
     bigram_index: FxHashMap<u64, FeatureId>,
     /// Features of length ≥ 3.
     ngram_index: FxHashMap<Box<[TermId]>, FeatureId>,
-    /// Feature id → its terms.
-    features: Vec<Box<[TermId]>>,
+    /// The terms of every feature, concatenated in feature order.
+    ngram_terms: Vec<TermId>,
+    /// Where each feature's terms start in `ngram_terms`, plus the end: `len() + 1` entries.
+    ngram_start: Vec<u32>,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            terms: Vec::new(),
+            term_index: FxHashMap::default(),
+            raw_index: FxHashMap::default(),
+            unigram: Vec::new(),
+            bigram_index: FxHashMap::default(),
+            ngram_index: FxHashMap::default(),
+            ngram_terms: Vec::new(),
+            ngram_start: vec![0],
+        }
+    }
 }
 
 impl PartialEq for Vocabulary {
     fn eq(&self, other: &Self) -> bool {
-        // The indexes are derived from these three.
+        // The indexes are derived from these.
         self.terms == other.terms
-            && self.features == other.features
+            && self.ngram_terms == other.ngram_terms
+            && self.ngram_start == other.ngram_start
             && self.raw_index == other.raw_index
     }
 }
@@ -118,15 +143,24 @@ impl PartialEq for Vocabulary {
 impl Vocabulary {
     /// Number of features.
     pub(crate) fn len(&self) -> usize {
-        self.features.len()
+        self.ngram_start.len() - 1
     }
 
     pub(crate) fn terms(&self) -> &[Term] {
         &self.terms
     }
 
-    pub(crate) fn features(&self) -> &[Box<[TermId]>] {
-        &self.features
+    /// The terms of one feature.
+    pub(crate) fn feature(&self, f: FeatureId) -> &[TermId] {
+        let f = f as usize;
+        &self.ngram_terms[self.ngram_start[f] as usize..self.ngram_start[f + 1] as usize]
+    }
+
+    /// The terms of every feature, in feature order.
+    pub(crate) fn features(&self) -> impl Iterator<Item = &[TermId]> {
+        self.ngram_start
+            .windows(2)
+            .map(|w| &self.ngram_terms[w[0] as usize..w[1] as usize])
     }
 
     pub(crate) fn raw_forms(&self) -> impl Iterator<Item = (&str, TermId)> {
@@ -136,7 +170,7 @@ impl Vocabulary {
     /// A feature as a person would read it: its terms' surface forms joined by spaces.
     pub(crate) fn feature_text(&self, feature: FeatureId) -> String {
         let mut out = String::new();
-        for (i, &t) in self.features[feature as usize].iter().enumerate() {
+        for (i, &t) in self.feature(feature).iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
@@ -147,20 +181,21 @@ impl Vocabulary {
 
     /// Whether any term of the feature is a punctuation mark.
     pub(crate) fn has_punctuation(&self, feature: FeatureId) -> bool {
-        self.features[feature as usize].iter().any(|&t| {
+        self.feature(feature).iter().any(|&t| {
             let stem = &self.terms[t as usize].stem;
             stem.chars().all(|c| c.is_ascii_punctuation())
         })
     }
 
     /// Rebuilds a vocabulary from its parts (used by model loading), checking every index.
-    pub(crate) fn from_parts(
+    pub(crate) fn from_parts<'a>(
         terms: Vec<Term>,
         raw_forms: Vec<(Box<str>, TermId)>,
-        features: Vec<Box<[TermId]>>,
+        features: impl ExactSizeIterator<Item = &'a [TermId]>,
         settings: &FeatureSettings,
     ) -> Result<Vocabulary> {
         let mut v = Vocabulary::default();
+        v.reserve(terms.len(), features.len());
         for term in terms {
             if v.term_index.contains_key(&term.stem) {
                 return Err(Error::format(format!("term {:?} appears twice", term.stem)));
@@ -171,6 +206,7 @@ impl Vocabulary {
             v.unigram.push(NO_FEATURE);
         }
         let n_terms = v.terms.len();
+        v.raw_index.reserve(raw_forms.len());
         for (raw, t) in raw_forms {
             if t as usize >= n_terms {
                 return Err(Error::format(format!(
@@ -192,12 +228,22 @@ impl Vocabulary {
                     "a feature points to missing term {t}"
                 )));
             }
-            if v.lookup_ngram(&ngram).is_some() {
+            if v.lookup_ngram(ngram).is_some() {
                 return Err(Error::format("a feature appears twice"));
             }
             v.insert_feature(ngram);
         }
         Ok(v)
+    }
+
+    /// Room for this many terms and features (counted from data already in memory).
+    fn reserve(&mut self, terms: usize, features: usize) {
+        self.terms.reserve(terms);
+        self.term_index.reserve(terms);
+        self.unigram.reserve(terms);
+        self.bigram_index.reserve(features.saturating_sub(terms));
+        self.ngram_start.reserve(features);
+        self.ngram_terms.reserve(2 * features);
     }
 
     fn lookup_ngram(&self, ngram: &[TermId]) -> Option<FeatureId> {
@@ -209,18 +255,19 @@ impl Vocabulary {
         (id != NO_FEATURE).then_some(id)
     }
 
-    fn insert_feature(&mut self, ngram: Box<[TermId]>) -> FeatureId {
-        let id = self.features.len() as FeatureId;
+    fn insert_feature(&mut self, ngram: &[TermId]) -> FeatureId {
+        let id = self.len() as FeatureId;
         match *ngram {
             [t] => self.unigram[t as usize] = id,
             [a, b] => {
                 self.bigram_index.insert(bigram_key(a, b), id);
             }
             _ => {
-                self.ngram_index.insert(ngram.clone(), id);
+                self.ngram_index.insert(ngram.into(), id);
             }
         }
-        self.features.push(ngram);
+        self.ngram_terms.extend_from_slice(ngram);
+        self.ngram_start.push(self.ngram_terms.len() as u32);
         id
     }
 
@@ -305,25 +352,22 @@ impl Vocabulary {
         let stemmer = WordStemmer::new(analyzer.language());
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
-        // Collect first: tokens borrow the scratch text while terms are interned into self.
-        let mut tokens: Vec<Token<'_>> = Vec::new();
-        tokenize(&scratch.normalized, |token| tokens.push(token));
-        for token in &tokens {
-            let id = match token {
+        let terms = &mut scratch.terms;
+        tokenize(&scratch.normalized, |token| {
+            let id = match &token {
                 Token::Word(w) => match self.raw_index.get(&**w) {
                     Some(&t) => t,
                     None => {
                         let stem = stemmer.stem(w);
-                        let known = self.term_index.contains_key(&*stem);
-                        let t = if fitting || !known {
-                            self.intern_term(&stem, w)
-                        } else {
-                            self.term_index[&*stem]
-                        };
-                        if fitting || !known {
-                            self.raw_index.insert((**w).into(), t);
+                        let known = self.term_index.get(&*stem).copied();
+                        match known {
+                            Some(t) if !fitting => t,
+                            _ => {
+                                let t = self.intern_term(&stem, w);
+                                self.raw_index.insert((**w).into(), t);
+                                t
+                            }
                         }
-                        t
                     }
                 },
                 other => {
@@ -334,15 +378,15 @@ impl Vocabulary {
                     }
                 }
             };
-            scratch.terms.push(id);
-        }
+            terms.push(id);
+        });
         let (lo, hi) = settings.ngram_range;
         for n in lo..=hi {
             for i in 0..scratch.terms.len().saturating_sub(n - 1) {
                 let window = &scratch.terms[i..i + n];
                 let id = match self.lookup_ngram(window) {
                     Some(id) => id,
-                    None => self.insert_feature(window.into()),
+                    None => self.insert_feature(window),
                 };
                 f(id);
             }
@@ -358,19 +402,19 @@ impl Vocabulary {
         &mut self,
         keep: impl Fn(FeatureId) -> bool,
     ) -> Vec<Option<FeatureId>> {
+        let n_features = self.len();
+        let kept_ids: Vec<FeatureId> = (0..n_features as FeatureId).filter(|&f| keep(f)).collect();
         // Which terms survive, and their new ids in stem order.
         let mut used = vec![false; self.terms.len()];
-        for (f, ngram) in self.features.iter().enumerate() {
-            if keep(f as FeatureId) {
-                for &t in ngram.iter() {
-                    used[t as usize] = true;
-                }
+        for &f in &kept_ids {
+            for &t in self.feature(f) {
+                used[t as usize] = true;
             }
         }
         let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId)
             .filter(|&t| used[t as usize])
             .collect();
-        term_order.sort_by(|&a, &b| {
+        term_order.sort_unstable_by(|&a, &b| {
             self.terms[a as usize]
                 .stem
                 .cmp(&self.terms[b as usize].stem)
@@ -379,22 +423,24 @@ impl Vocabulary {
         for (new, &old) in term_order.iter().enumerate() {
             new_term[old as usize] = new as TermId;
         }
-        let mut kept: Vec<(Box<[TermId]>, FeatureId)> = self
-            .features
-            .iter()
-            .enumerate()
-            .filter(|(f, _)| keep(*f as FeatureId))
-            .map(|(f, ngram)| {
-                (
-                    ngram.iter().map(|&t| new_term[t as usize]).collect(),
-                    f as FeatureId,
-                )
-            })
-            .collect();
-        kept.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
-        let mut remap = vec![None; self.features.len()];
-        for (new, (_, old)) in kept.iter().enumerate() {
-            remap[*old as usize] = Some(new as FeatureId);
+        // Kept features with renumbered terms, then sorted by (length, terms).
+        let mut renamed: Vec<TermId> = Vec::with_capacity(self.ngram_terms.len());
+        let mut spans: Vec<(u32, u32, FeatureId)> = Vec::with_capacity(kept_ids.len());
+        for &f in &kept_ids {
+            let start = renamed.len() as u32;
+            renamed.extend(self.feature(f).iter().map(|&t| new_term[t as usize]));
+            spans.push((start, renamed.len() as u32, f));
+        }
+        let slice = |&(a, b, _): &(u32, u32, FeatureId)| &renamed[a as usize..b as usize];
+        spans.sort_unstable_by(|x, y| {
+            slice(x)
+                .len()
+                .cmp(&slice(y).len())
+                .then_with(|| slice(x).cmp(slice(y)))
+        });
+        let mut remap = vec![None; n_features];
+        for (new, &(_, _, old)) in spans.iter().enumerate() {
+            remap[old as usize] = Some(new as FeatureId);
         }
 
         let old_terms = std::mem::take(&mut self.terms);
@@ -404,32 +450,21 @@ impl Vocabulary {
                 (new_term[t as usize] != UNKNOWN).then(|| (raw, new_term[t as usize]))
             })
             .collect();
-        let terms = term_order
-            .iter()
-            .map(|&t| old_terms[t as usize].clone())
-            .collect();
-        let features = kept.into_iter().map(|(ngram, _)| ngram).collect();
-        *self = Vocabulary::from_parts_unchecked(terms, raw, features);
-        remap
-    }
-
-    fn from_parts_unchecked(
-        terms: Vec<Term>,
-        raw: Vec<(Box<str>, TermId)>,
-        features: Vec<Box<[TermId]>>,
-    ) -> Vocabulary {
         let mut v = Vocabulary::default();
-        for term in terms {
+        v.reserve(term_order.len(), spans.len());
+        for &t in &term_order {
+            let term = old_terms[t as usize].clone();
             v.term_index
                 .insert(term.stem.clone(), v.terms.len() as TermId);
             v.terms.push(term);
             v.unigram.push(NO_FEATURE);
         }
         v.raw_index = raw.into_iter().collect();
-        for ngram in features {
-            v.insert_feature(ngram);
+        for span in &spans {
+            v.insert_feature(slice(span));
         }
-        v
+        *self = v;
+        remap
     }
 
     /// Adds the terms and features of `other` that `self` lacks (surface forms take the smaller
@@ -444,14 +479,15 @@ impl Vocabulary {
                 self.raw_index.insert(raw.into(), term_map[t as usize]);
             }
         }
+        let mut mapped = Vec::new();
         other
-            .features
-            .iter()
+            .features()
             .map(|ngram| {
-                let mapped: Box<[TermId]> = ngram.iter().map(|&t| term_map[t as usize]).collect();
+                mapped.clear();
+                mapped.extend(ngram.iter().map(|&t| term_map[t as usize]));
                 match self.lookup_ngram(&mapped) {
                     Some(id) => id,
-                    None => self.insert_feature(mapped),
+                    None => self.insert_feature(&mapped),
                 }
             })
             .collect()

@@ -1,37 +1,33 @@
-//! The pretrained classifier: trained, on first use, from the project's own labelled notes,
-//! which are compiled into the library. Training takes a few milliseconds; the result is kept
-//! so later calls share one model.
+//! The pretrained classifier: trained with the default [`Trainer`](crate::Trainer) settings on
+//! `datasets/connection_requests.csv`, the project's hand-written notes, by
+//! `cargo run --release --example build_pretrained`, which writes
+//! `datasets/connection_requests.model` (the compact binary format). That file is compiled into
+//! the library and decoded on first use; a test retrains from the CSV and checks that the two
+//! agree, so the shipped model cannot drift from the data.
 
 use std::sync::OnceLock;
 
-use crate::classifier::{Classifier, Trainer};
-use crate::dataset::{CsvOptions, ExampleReader};
+use crate::classifier::Classifier;
 
-/// The shipped training data: `datasets/connection_requests.csv`.
-pub(crate) const CONNECTION_REQUESTS_CSV: &str =
-    include_str!("../datasets/connection_requests.csv");
+/// The shipped model: `datasets/connection_requests.model`.
+const PRETRAINED_MODEL: &[u8] = include_bytes!("../datasets/connection_requests.model");
 
 impl Classifier {
-    /// The classifier trained with the default [`Trainer`] settings on
+    /// The classifier trained with the default [`Trainer`](crate::Trainer) settings on
     /// `datasets/connection_requests.csv`, the project's hand-written connection-request notes
     /// labelled `sales`, `known-contact` and `personal`.
     ///
-    /// No files and no `Result`: the data is compiled into the library and checked by its tests.
-    /// The first call trains (a few milliseconds); later calls return a clone sharing the same
-    /// model, which is cheap.
+    /// No files and no `Result`: the model is compiled into the library and checked by its tests.
+    /// The first call decodes it (a few milliseconds); later calls return a clone sharing the
+    /// same model, which is cheap.
     pub fn pretrained() -> Classifier {
         static PRETRAINED: OnceLock<Classifier> = OnceLock::new();
-        PRETRAINED.get_or_init(train_pretrained).clone()
+        PRETRAINED
+            .get_or_init(|| {
+                // The bytes are this crate's own, produced by `build_pretrained` and checked by
+                // the tests, so a failure here is a packaging bug, not an input error.
+                Classifier::from_bytes(PRETRAINED_MODEL).expect("the shipped model decodes")
+            })
+            .clone()
     }
-}
-
-/// Trains the pretrained model. The shipped CSV is valid and has three labels (the dataset
-/// tests check both), so a failure here is a packaging bug, not an input error.
-fn train_pretrained() -> Classifier {
-    let examples =
-        ExampleReader::from_reader(CONNECTION_REQUESTS_CSV.as_bytes(), &CsvOptions::csv())
-            .expect("the shipped dataset has a text,label header");
-    Trainer::new()
-        .fit_iter(examples)
-        .expect("the shipped dataset trains")
 }

@@ -254,7 +254,7 @@ fn csv_loading_never_panics() {
     }
 }
 
-fn small_model_json() -> Vec<u8> {
+fn small_model() -> Classifier {
     let ex = vec![
         Example::new("Save 15% on your SAP licensing this quarter", "sales"),
         Example::new(
@@ -263,35 +263,32 @@ fn small_model_json() -> Vec<u8> {
         ),
         Example::new("Hey cuz, mum says hi", "personal"),
     ];
-    let mut out = Vec::new();
-    Trainer::new().fit(&ex).unwrap().write_to(&mut out).unwrap();
-    out
+    Trainer::new().fit(&ex).unwrap()
 }
 
-#[test]
-fn model_loading_never_panics() {
-    let mut rng = Rng(0x5EED_0004);
-    let valid = small_model_json();
-    let try_load = |bytes: &[u8]| {
-        if let Ok(clf) = Classifier::read_from(bytes) {
-            check_prediction(&clf, "save 15% great working with you hey cuz");
-        }
-    };
+fn try_load(bytes: &[u8]) {
+    if let Ok(clf) = Classifier::read_from(bytes) {
+        check_prediction(&clf, "save 15% great working with you hey cuz");
+    }
+}
+
+/// Random bytes, every truncation, and thousands of small mutations of a valid model file.
+fn mutate_and_load(rng: &mut Rng, valid: &[u8]) {
     for _ in 0..300 {
-        try_load(&random_bytes(&mut rng, 200));
+        try_load(&random_bytes(rng, 200));
     }
     for cut in (0..valid.len()).step_by(7) {
         try_load(&valid[..cut]);
     }
     for _ in 0..2000 {
-        let mut bytes = valid.clone();
+        let mut bytes = valid.to_vec();
         for _ in 0..1 + rng.below(3) {
             let i = rng.below(bytes.len());
             match rng.below(3) {
                 0 => bytes[i] ^= 1 << rng.below(8),
                 1 => bytes[i] = *rng.pick(b"0123456789-,[]{}\":.eE"),
                 _ => {
-                    let junk = rng.pick(&[
+                    let junk: &&str = rng.pick(&[
                         "18446744073709551615",
                         "-1",
                         "1e999",
@@ -307,9 +304,20 @@ fn model_loading_never_panics() {
         }
         try_load(&bytes);
     }
+}
+
+#[test]
+fn model_loading_never_panics() {
+    let mut rng = Rng(0x5EED_0004);
+    let mut json = Vec::new();
+    small_model().write_json_to(&mut json).unwrap();
+    let mut binary = Vec::new();
+    small_model().write_to(&mut binary).unwrap();
+    mutate_and_load(&mut rng, &json);
+    mutate_and_load(&mut rng, &binary);
     // Deep nesting and a huge claimed number are refused without a stack overflow or allocation.
     try_load("[".repeat(100_000).as_bytes());
-    let text = String::from_utf8(valid.clone()).unwrap();
+    let text = String::from_utf8(json).unwrap();
     try_load(
         text.replacen("\"counts\":[", "\"counts\":[18446744073709551615,0,1,", 1)
             .as_bytes(),

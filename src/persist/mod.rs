@@ -1,9 +1,17 @@
-//! Saving and loading classifiers.
+//! Saving and loading classifiers, in two formats that hold the same content:
 //!
-//! The format is JSON, versioned, and self-describing: it stores every setting of the text
-//! pipeline and features with the counts, so a model can never be applied with the wrong
-//! tokenizer. Only integer counts are stored (weights are derived on load), so a file cannot
-//! smuggle in NaN or infinite weights.
+//! - **binary** (the default for [`Classifier::save`] and [`Classifier::write_to`]): compact
+//!   (front-coded strings, variable-length integers, sparse counts) and checksummed, so a flipped
+//!   bit is detected; see [`binary`](self) for the layout. The pretrained model ships in it.
+//! - **JSON** ([`Classifier::write_json_to`], or `save` to a path ending in `.json`): readable
+//!   and diffable.
+//!
+//! Both are versioned and self-describing: every setting of the text pipeline and features is
+//! stored with the counts, so a model can never be applied with the wrong tokenizer. Only integer
+//! counts are stored (weights are derived on load), so a file cannot smuggle in NaN or infinite
+//! weights. [`Classifier::read_from`] tells the formats apart by their first bytes.
+//!
+//! The JSON layout:
 //!
 //! ```json
 //! {
@@ -20,10 +28,12 @@
 //! }
 //! ```
 //!
-//! Loading checks everything: the magic string, the version, every index, ordering and
-//! uniqueness, that counts are positive and their totals fit, and every setting's range. A
-//! truncated, corrupt, foreign or newer file is an error, never a panic, and nothing is
+//! Loading checks everything: the magic bytes, the version, the checksum (binary), every index,
+//! ordering and uniqueness, that counts are positive and their totals fit, and every setting's
+//! range. A truncated, corrupt, foreign or newer file is an error, never a panic, and nothing is
 //! allocated in proportion to a number written in the file (only to what the file contains).
+
+mod binary;
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
@@ -52,6 +62,76 @@ struct Header {
     version: Option<u32>,
 }
 
+/// N-grams of term indexes in one flat list (one allocation, not one per feature), written
+/// as a list of lists.
+#[derive(Default)]
+struct Ngrams {
+    terms: Vec<u32>,
+    /// Where each n-gram ends in `terms`.
+    ends: Vec<u32>,
+}
+
+impl Ngrams {
+    fn from_iter<'a>(ngrams: impl Iterator<Item = &'a [u32]>) -> Ngrams {
+        let mut out = Ngrams::default();
+        for ngram in ngrams {
+            out.push(ngram);
+        }
+        out
+    }
+
+    fn push(&mut self, ngram: &[u32]) {
+        self.terms.extend_from_slice(ngram);
+        self.ends.push(self.terms.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = &[u32]> {
+        (0..self.ends.len()).map(|i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            &self.terms[start..self.ends[i] as usize]
+        })
+    }
+}
+
+impl Serialize for Ngrams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Ngrams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Ngrams, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Ngrams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of n-grams (lists of term indexes)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Ngrams, A::Error> {
+                let mut out = Ngrams::default();
+                while let Some(ngram) = seq.next_element::<Vec<u32>>()? {
+                    out.push(&ngram);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
+}
+
+/// The content of a model file, in either format.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ModelFile {
@@ -61,14 +141,15 @@ struct ModelFile {
     temperature: f64,
     labels: Vec<String>,
     class_docs: Vec<u64>,
-    terms: Vec<(Box<str>, Box<str>)>,
+    terms: Vec<(Arc<str>, Box<str>)>,
     raw_forms: Vec<(Box<str>, u32)>,
-    features: Vec<Box<[u32]>>,
+    features: Ngrams,
     counts: Vec<u64>,
 }
 
 impl Classifier {
-    /// Writes the model to `path` atomically: into a temporary file in the same directory,
+    /// Writes the model to `path` in the binary format (JSON if the path ends in `.json`),
+    /// atomically: into a temporary file in the same directory,
     /// flushed to disk, then renamed over `path`. A crash or error never leaves a half-written
     /// model at `path`.
     ///
@@ -93,7 +174,14 @@ impl Classifier {
         let result = (|| -> Result<()> {
             let file = File::create(&tmp)?;
             let mut writer = BufWriter::new(file);
-            self.write_to(&mut writer)?;
+            let json = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            if json {
+                self.write_json_to(&mut writer)?;
+            } else {
+                self.write_to(&mut writer)?;
+            }
             let file = writer.into_inner().map_err(|e| Error::io(e.into_error()))?;
             file.sync_all()?;
             fs::rename(&tmp, path)?;
@@ -116,11 +204,32 @@ impl Classifier {
         Classifier::read_from(file).map_err(|e| e.with_path(path))
     }
 
-    /// Writes the model as JSON to any writer.
+    /// Writes the model in the compact binary format to any writer.
     ///
     /// # Errors
     /// [`ErrorKind::Io`] if writing fails.
     pub fn write_to(&self, mut writer: impl Write) -> Result<()> {
+        writer.write_all(&binary::encode(&self.model_file()))?;
+        writer.flush()?;
+        Ok(())
+    }
+
+    /// Writes the model as JSON to any writer.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] if writing fails.
+    pub fn write_json_to(&self, mut writer: impl Write) -> Result<()> {
+        serde_json::to_writer(&mut writer, &self.model_file()).map_err(|e| {
+            match e.io_error_kind() {
+                Some(kind) => Error::io(std::io::Error::new(kind, e.to_string())),
+                None => Error::format(e.to_string()),
+            }
+        })?;
+        writer.flush()?;
+        Ok(())
+    }
+
+    fn model_file(&self) -> ModelFile {
         let model = &*self.inner;
         let c_n = model.labels.len();
         let mut counts = Vec::new();
@@ -137,7 +246,7 @@ impl Classifier {
             .map(|(r, t)| (r.into(), t))
             .collect();
         raw_forms.sort();
-        let file = ModelFile {
+        ModelFile {
             format: MODEL_FORMAT.to_string(),
             version: MODEL_VERSION,
             settings: model.settings,
@@ -151,15 +260,9 @@ impl Classifier {
                 .map(|t| (t.stem.clone(), t.surface.clone()))
                 .collect(),
             raw_forms,
-            features: model.vocabulary.features().to_vec(),
+            features: Ngrams::from_iter(model.vocabulary.features()),
             counts,
-        };
-        serde_json::to_writer(&mut writer, &file).map_err(|e| match e.io_error_kind() {
-            Some(kind) => Error::io(std::io::Error::new(kind, e.to_string())),
-            None => Error::format(e.to_string()),
-        })?;
-        writer.flush()?;
-        Ok(())
+        }
     }
 
     /// Reads a model written by [`Classifier::write_to`] from any reader.
@@ -174,33 +277,41 @@ impl Classifier {
                 "larger than {MAX_MODEL_BYTES} bytes"
             )));
         }
-        Classifier::from_json_bytes(&bytes)
+        Classifier::from_bytes(&bytes)
     }
 
-    fn from_json_bytes(bytes: &[u8]) -> Result<Classifier> {
-        let header: Header = serde_json::from_slice(bytes)
-            .map_err(|e| Error::format(format!("not a nopitch model file ({e})")))?;
-        if header.format.as_deref() != Some(MODEL_FORMAT) {
-            return Err(Error::format(
-                "not a nopitch model file (no \"format\": \"nopitch-model\")",
-            ));
-        }
-        match header.version {
-            Some(MODEL_VERSION) => {}
-            Some(found) => {
-                return Err(Error::new(ErrorKind::UnsupportedModelVersion {
-                    found,
-                    supported: MODEL_VERSION,
-                }));
-            }
-            None => return Err(Error::format("no format version")),
-        }
-        let file: ModelFile =
-            serde_json::from_slice(bytes).map_err(|e| Error::format(e.to_string()))?;
+    /// Reads a model from bytes in either format.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Classifier> {
+        let file = if bytes.starts_with(binary::MAGIC) {
+            binary::decode(bytes)?
+        } else {
+            json_file(bytes)?
+        };
         model_from_file(file).map(|model| Classifier {
             inner: Arc::new(model),
         })
     }
+}
+
+fn json_file(bytes: &[u8]) -> Result<ModelFile> {
+    let header: Header = serde_json::from_slice(bytes)
+        .map_err(|e| Error::format(format!("not a nopitch model file ({e})")))?;
+    if header.format.as_deref() != Some(MODEL_FORMAT) {
+        return Err(Error::format(
+            "not a nopitch model file (no \"format\": \"nopitch-model\")",
+        ));
+    }
+    match header.version {
+        Some(MODEL_VERSION) => {}
+        Some(found) => {
+            return Err(Error::new(ErrorKind::UnsupportedModelVersion {
+                found,
+                supported: MODEL_VERSION,
+            }));
+        }
+        None => return Err(Error::format("no format version")),
+    }
+    serde_json::from_slice(bytes).map_err(|e| Error::format(e.to_string()))
 }
 
 fn model_from_file(file: ModelFile) -> Result<Model> {
@@ -241,8 +352,12 @@ fn model_from_file(file: ModelFile) -> Result<Model> {
             }
         })
         .collect::<Result<_>>()?;
-    let vocabulary =
-        Vocabulary::from_parts(terms, file.raw_forms, file.features, &settings.features)?;
+    let vocabulary = Vocabulary::from_parts(
+        terms,
+        file.raw_forms,
+        file.features.iter(),
+        &settings.features,
+    )?;
     let n_features = vocabulary.len();
     if file.counts.len() % 3 != 0 {
         return Err(Error::format(
@@ -301,8 +416,59 @@ mod tests {
 
     fn json(c: &Classifier) -> String {
         let mut out = Vec::new();
-        c.write_to(&mut out).unwrap();
+        c.write_json_to(&mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    fn binary(c: &Classifier) -> Vec<u8> {
+        let mut out = Vec::new();
+        c.write_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn binary_round_trip_is_identical_and_smaller() {
+        let c = small();
+        let b = binary(&c);
+        assert!(b.starts_with(binary::MAGIC));
+        assert_eq!(Classifier::read_from(b.as_slice()).unwrap(), c);
+        assert!(
+            b.len() < json(&c).len(),
+            "{} vs {}",
+            b.len(),
+            json(&c).len()
+        );
+    }
+
+    #[test]
+    fn binary_damage_is_detected() {
+        let b = binary(&small());
+        for cut in [0, 4, 8, 9, b.len() / 2, b.len() - 1] {
+            let e = Classifier::read_from(&b[..cut]).unwrap_err();
+            assert!(
+                matches!(e.kind(), ErrorKind::ModelFormat { .. }),
+                "{cut}: {e}"
+            );
+        }
+        for i in (binary::MAGIC.len() + 1..b.len()).step_by(3) {
+            let mut bad = b.clone();
+            bad[i] ^= 0x10;
+            let e = Classifier::read_from(bad.as_slice()).unwrap_err();
+            assert!(
+                matches!(e.kind(), ErrorKind::ModelFormat { .. }),
+                "byte {i}: {e}"
+            );
+        }
+        let mut newer = b.clone();
+        newer[binary::MAGIC.len()] = 2;
+        let e = Classifier::read_from(newer.as_slice()).unwrap_err();
+        assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::UnsupportedModelVersion { found: 2, .. }
+            ),
+            "{e}"
+        );
     }
 
     #[test]
@@ -370,9 +536,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nopitch-persist-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("model.json");
+        let binary_path = dir.join("model.nopitch");
         let c = small();
         c.save(&path).unwrap();
         assert_eq!(Classifier::load(&path).unwrap(), c);
+        assert!(fs::read(&path).unwrap().starts_with(b"{"));
+        c.save(&binary_path).unwrap();
+        assert_eq!(Classifier::load(&binary_path).unwrap(), c);
+        assert!(fs::read(&binary_path).unwrap().starts_with(binary::MAGIC));
+        fs::remove_file(&binary_path).unwrap();
         let leftovers: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .filter_map(|e| e.ok())

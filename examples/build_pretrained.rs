@@ -1,0 +1,28 @@
+//! Trains the pretrained model on `datasets/connection_requests.csv` with the default settings
+//! and writes it to `datasets/connection_requests.model`, the file `Classifier::pretrained()`
+//! loads. Run it after changing the data or the defaults; the test
+//! `pretrained_is_the_default_trainer_on_the_shipped_file` fails until you do.
+//!
+//! ```text
+//! cargo run --release --example build_pretrained
+//! ```
+
+use nopitch::{read_examples, CsvOptions, Trainer};
+
+fn main() {
+    let examples =
+        read_examples("datasets/connection_requests.csv", &CsvOptions::csv()).expect("dataset");
+    let clf = Trainer::new().fit(&examples).expect("training");
+    clf.save("datasets/connection_requests.model")
+        .expect("save");
+    let size = std::fs::metadata("datasets/connection_requests.model")
+        .expect("saved")
+        .len();
+    println!(
+        "datasets/connection_requests.model: {} notes, {} labels, {} features, temperature {:.4}, {size} bytes",
+        examples.len(),
+        clf.labels().len(),
+        clf.n_features(),
+        clf.temperature()
+    );
+}
