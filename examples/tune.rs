@@ -28,6 +28,11 @@ fn main() {
         for alpha in [0.1, 0.3, 0.5, 1.0] {
             for ngrams in [(1, 1), (1, 2), (1, 3)] {
                 for min_count in [1, 2] {
+                    // Complement NB lost clearly at every unigram-only and min-count-2 setting in
+                    // earlier runs; keep the grid to what can win.
+                    if kind == NaiveBayesKind::Complement && (ngrams == (1, 1) || min_count == 2) {
+                        continue;
+                    }
                     configs.push((kind, alpha, ngrams, min_count));
                 }
             }
