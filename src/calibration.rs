@@ -11,44 +11,60 @@
 pub const DEFAULT_UNSURE_BELOW: f64 = 0.8;
 
 /// The temperature minimising the negative log-likelihood of the true classes under
-/// `softmax(scores / T)`. The objective is convex in `1/T`, so a golden-section search over
-/// `1/T` finds the optimum; `T` is kept between 0.05 and 1000.
+/// `softmax(scores / T)`. The objective is convex in `β = 1/T` (its second derivative is the
+/// variance of the scores under the softmax), so Newton's method on `β` converges in a few
+/// steps; a bracket keeps every step inside `β ∈ [0.001, 20]` (`T` between 0.05 and 1000) and
+/// falls back to bisection whenever Newton would leave it.
 pub(crate) fn fit_temperature(scored: &[(Vec<f64>, usize)]) -> f64 {
     if scored.is_empty() {
         return 1.0;
     }
-    let nll = |beta: f64| -> f64 {
-        scored
-            .iter()
-            .map(|(s, y)| {
-                let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let lse = s.iter().map(|v| ((v - max) * beta).exp()).sum::<f64>().ln();
-                lse - (s[*y] - max) * beta
-            })
-            .sum()
-    };
-    // Search ln(beta) in [ln(1/1000), ln(20)].
-    let (mut lo, mut hi) = ((1e-3f64).ln(), (20.0f64).ln());
-    let phi = (5f64.sqrt() - 1.0) / 2.0;
-    let mut a = hi - phi * (hi - lo);
-    let mut b = lo + phi * (hi - lo);
-    let (mut fa, mut fb) = (nll(a.exp()), nll(b.exp()));
-    for _ in 0..80 {
-        if fa <= fb {
-            hi = b;
-            b = a;
-            fb = fa;
-            a = hi - phi * (hi - lo);
-            fa = nll(a.exp());
-        } else {
-            lo = a;
-            a = b;
-            fa = fb;
-            b = lo + phi * (hi - lo);
-            fb = nll(b.exp());
+    // Scores shifted so each row's maximum is 0: exponents stay in range for any β.
+    let shifted: Vec<(Vec<f64>, usize)> = scored
+        .iter()
+        .map(|(s, y)| {
+            let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (s.iter().map(|v| v - max).collect(), *y)
+        })
+        .collect();
+    // First and second derivative of the NLL at β.
+    let derivatives = |beta: f64| -> (f64, f64) {
+        let (mut d1, mut d2) = (0.0, 0.0);
+        for (s, y) in &shifted {
+            let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
+            for &v in s {
+                let w = (beta * v).exp();
+                z += w;
+                m1 += w * v;
+                m2 += w * v * v;
+            }
+            let mean = m1 / z;
+            d1 += mean - s[*y];
+            d2 += (m2 / z - mean * mean).max(0.0);
         }
+        (d1, d2)
+    };
+    let (mut lo, mut hi) = (1e-3f64, 20.0f64);
+    let mut beta = 1.0f64;
+    for _ in 0..60 {
+        let (d1, d2) = derivatives(beta);
+        if d1 > 0.0 {
+            hi = beta;
+        } else {
+            lo = beta;
+        }
+        let newton = beta - d1 / d2;
+        let next = if d2 > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            (lo + hi) / 2.0
+        };
+        if (next - beta).abs() <= 1e-12 * beta {
+            beta = next;
+            break;
+        }
+        beta = next;
     }
-    let beta = ((lo + hi) / 2.0).exp();
     if beta.is_finite() && beta > 0.0 {
         1.0 / beta
     } else {

@@ -84,7 +84,7 @@ impl Settings {
 /// | [`ngram_range`](Trainer::ngram_range) | `(1, 2)` | unigrams and bigrams | `1 ≤ min ≤ max ≤ 5` |
 /// | [`min_count`](Trainer::min_count) | `1` | drop rarer n-grams | `≥ 1` |
 /// | [`kind`](Trainer::kind) | multinomial | naive Bayes variant | |
-/// | [`alpha`](Trainer::alpha) | `0.3` | Lidstone smoothing | `> 0`, finite |
+/// | [`alpha`](Trainer::alpha) | `0.1` | Lidstone smoothing | `> 0`, finite |
 /// | [`priors`](Trainer::priors) | learned | class priors | |
 /// | [`calibration_folds`](Trainer::calibration_folds) | `10` | CV folds for the temperature | `0` (off) or `≥ 2` |
 /// | [`seed`](Trainer::seed) | `42` | folds and sampling | any |
@@ -271,17 +271,18 @@ impl FitState {
             true,
             |f| occurrences.push(f),
         );
-        let row = to_sparse(std::mem::take(&mut self.occurrences));
+        // Features are numbered in order of first sight, so new ones are always the highest.
         let counts = &mut self.counts[c];
-        for &(f, k) in &row {
-            if counts.len() <= f as usize {
-                counts.resize(f as usize + 1, 0);
-            }
-            counts[f as usize] += k as u64;
+        if counts.len() < self.vocabulary.len() {
+            counts.resize(self.vocabulary.len(), 0);
+        }
+        for &f in &self.occurrences {
+            counts[f as usize] += 1;
         }
         self.docs[c] += 1;
         // Reservoir sample of rows for calibration.
         if self.settings.calibration_folds >= 2 {
+            let row = to_sparse(self.occurrences.clone());
             if self.sample.len() < MAX_CALIBRATION_EXAMPLES {
                 self.sample.push((row, c));
             } else {

@@ -228,10 +228,9 @@ impl Vocabulary {
                     "a feature points to missing term {t}"
                 )));
             }
-            if v.lookup_ngram(ngram).is_some() {
+            if !v.insert_new_feature(ngram) {
                 return Err(Error::format("a feature appears twice"));
             }
-            v.insert_feature(ngram);
         }
         Ok(v)
     }
@@ -269,6 +268,31 @@ impl Vocabulary {
         self.ngram_terms.extend_from_slice(ngram);
         self.ngram_start.push(self.ngram_terms.len() as u32);
         id
+    }
+
+    /// Inserts a feature unless it exists; whether it was inserted. One hash operation, for
+    /// loading models.
+    fn insert_new_feature(&mut self, ngram: &[TermId]) -> bool {
+        let id = self.len() as FeatureId;
+        let fresh = match *ngram {
+            [t] => std::mem::replace(&mut self.unigram[t as usize], id) == NO_FEATURE,
+            [a, b] => match self.bigram_index.entry(bigram_key(a, b)) {
+                std::collections::hash_map::Entry::Occupied(_) => false,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(id);
+                    true
+                }
+            },
+            _ => {
+                self.lookup_ngram(ngram).is_none()
+                    && self.ngram_index.insert(ngram.into(), id).is_none()
+            }
+        };
+        if fresh {
+            self.ngram_terms.extend_from_slice(ngram);
+            self.ngram_start.push(self.ngram_terms.len() as u32);
+        }
+        fresh
     }
 
     fn intern_term(&mut self, stem: &str, raw: &str) -> TermId {

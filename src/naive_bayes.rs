@@ -48,7 +48,7 @@ pub enum ClassPriors {
 /// | Name | Default | Purpose | Range |
 /// |---|---|---|---|
 /// | `kind` | `Multinomial` | multinomial or complement NB | |
-/// | `alpha` | `0.3` | Lidstone smoothing added to every count | `> 0`, finite |
+/// | `alpha` | `0.1` | Lidstone smoothing added to every count | `> 0`, finite |
 /// | `priors` | `Learned` | class priors from data, or uniform | |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NaiveBayesSettings {
@@ -62,7 +62,7 @@ pub struct NaiveBayesSettings {
 
 /// The default smoothing. Chosen by stratified 10-fold cross-validation on the shipped data
 /// (`cargo run --release --example tune`); see the crate docs for the table.
-pub const DEFAULT_ALPHA: f64 = 0.3;
+pub const DEFAULT_ALPHA: f64 = 0.1;
 
 impl Default for NaiveBayesSettings {
     fn default() -> Self {
@@ -107,6 +107,9 @@ pub(crate) struct NaiveBayes {
     /// Token counts per class, summed over features.
     class_tokens: Vec<u64>,
     // Derived from the counts (see the module docs).
+    /// `ln(n + alpha)` for small `n`: nearly every count is small, and the table gives
+    /// bit-identical values without 100,000s of logarithms.
+    ln_table: Vec<f64>,
     weights: Vec<f64>,
     per_token: Vec<f64>,
     bias: Vec<f64>,
@@ -161,6 +164,9 @@ impl NaiveBayes {
             counts,
             class_docs,
             class_tokens,
+            ln_table: (0..LN_TABLE)
+                .map(|n| (n as f64 + settings.alpha).ln())
+                .collect(),
             weights: Vec::new(),
             per_token: Vec::new(),
             bias: Vec::new(),
@@ -241,8 +247,6 @@ impl NaiveBayes {
         min_count: u64,
     ) -> Vec<f64> {
         let c_n = self.n_classes;
-        let alpha = self.settings.alpha;
-        let v = held_out.remaining_features as f64;
         let mut scores = vec![0.0; c_n];
         let mut n = 0u64;
         let mut held_row = vec![0u64; c_n];
@@ -255,32 +259,31 @@ impl NaiveBayes {
                 continue;
             }
             n += k as u64;
-            for c in 0..c_n {
-                let n_fc = (all[c] - held_row[c]) as f64;
+            for ((score, &a), &h) in scores.iter_mut().zip(all).zip(&held_row) {
+                let n_fc = a - h;
                 let w = match self.settings.kind {
-                    NaiveBayesKind::Multinomial => (n_fc + alpha).ln(),
-                    NaiveBayesKind::Complement => -((remaining_total as f64 - n_fc) + alpha).ln(),
+                    NaiveBayesKind::Multinomial => self.ln_alpha(n_fc),
+                    NaiveBayesKind::Complement => -self.ln_alpha(remaining_total - n_fc),
                 };
-                scores[c] += k as f64 * w;
+                *score += k as f64 * w;
             }
         }
-        let docs: Vec<u64> = self
-            .class_docs
-            .iter()
-            .zip(&held_out.class_docs)
-            .map(|(a, h)| a - h)
-            .collect();
-        let tokens: Vec<u64> = self
-            .class_tokens
-            .iter()
-            .zip(&held_out.class_tokens)
-            .map(|(a, h)| a - h)
-            .collect();
-        let (bias, per_token) = class_terms(&self.settings, &docs, &tokens, v);
-        for c in 0..c_n {
-            scores[c] += bias[c] - n as f64 * per_token[c];
+        for ((s, b), d) in scores
+            .iter_mut()
+            .zip(&held_out.bias)
+            .zip(&held_out.per_token)
+        {
+            *s += b - n as f64 * d;
         }
         scores
+    }
+
+    /// `ln(n + alpha)`, from the table for small `n`.
+    fn ln_alpha(&self, n: u64) -> f64 {
+        self.ln_table
+            .get(n as usize)
+            .copied()
+            .unwrap_or_else(|| (n as f64 + self.settings.alpha).ln())
     }
 
     /// Adds (`sign` = +1) or removes (−1) one example's counts for class `c`.
@@ -427,32 +430,24 @@ impl NaiveBayes {
 
     fn refresh_all(&mut self) {
         let c_n = self.n_classes;
-        let alpha = self.settings.alpha;
         let v = self.n_features() as f64;
         let (bias, per_token) =
             class_terms(&self.settings, &self.class_docs, &self.class_tokens, v);
         self.bias = bias;
         self.per_token = per_token;
-        self.weights.clear();
-        self.weights.reserve(self.counts.len());
-        // Nearly every count is small: look up ln(n + alpha) instead of computing it 100,000s
-        // of times (the table gives bit-identical values).
-        let table: Vec<f64> = (0..LN_TABLE).map(|n| (n as f64 + alpha).ln()).collect();
-        let ln = |n: u64| {
-            table
-                .get(n as usize)
-                .copied()
-                .unwrap_or_else(|| (n as f64 + alpha).ln())
-        };
+        let mut weights = std::mem::take(&mut self.weights);
+        weights.clear();
+        weights.reserve(self.counts.len());
         for row in self.counts.chunks_exact(c_n) {
             let total: u64 = row.iter().sum();
             for &n in row {
-                self.weights.push(match self.settings.kind {
-                    NaiveBayesKind::Multinomial => ln(n),
-                    NaiveBayesKind::Complement => -ln(total - n),
+                weights.push(match self.settings.kind {
+                    NaiveBayesKind::Multinomial => self.ln_alpha(n),
+                    NaiveBayesKind::Complement => -self.ln_alpha(total - n),
                 });
             }
         }
+        self.weights = weights;
     }
 }
 
@@ -493,12 +488,13 @@ fn class_terms(
 #[derive(Debug, Clone)]
 pub(crate) struct HeldOut {
     n_classes: usize,
-    /// Sparse: feature → counts per class, for features the fold contains.
-    counts: rustc_hash::FxHashMap<FeatureId, Vec<u64>>,
-    class_docs: Vec<u64>,
-    class_tokens: Vec<u64>,
-    /// Features whose count outside the fold is at least `min_count`.
-    remaining_features: usize,
+    /// Feature → its slot in `counts`, for the features the fold contains.
+    slots: rustc_hash::FxHashMap<FeatureId, u32>,
+    /// The fold's counts, `n_classes` per slot.
+    counts: Vec<u64>,
+    /// The class bias and per-token normaliser of the model without the fold.
+    bias: Vec<f64>,
+    per_token: Vec<f64>,
 }
 
 impl HeldOut {
@@ -509,35 +505,64 @@ impl HeldOut {
         min_count: u64,
     ) -> HeldOut {
         let c_n = model.n_classes;
-        let mut counts: rustc_hash::FxHashMap<FeatureId, Vec<u64>> = Default::default();
+        let mut slots: rustc_hash::FxHashMap<FeatureId, u32> = Default::default();
+        let mut counts: Vec<u64> = Vec::new();
         let mut class_docs = vec![0; c_n];
         let mut class_tokens = vec![0; c_n];
         for (row, c) in rows {
             class_docs[*c] += 1;
             for &(f, k) in row.iter() {
-                counts.entry(f).or_insert_with(|| vec![0; c_n])[*c] += k as u64;
+                let slot = *slots.entry(f).or_insert_with(|| {
+                    counts.extend(std::iter::repeat(0).take(c_n));
+                    (counts.len() / c_n - 1) as u32
+                });
+                counts[slot as usize * c_n + *c] += k as u64;
                 class_tokens[*c] += k as u64;
             }
         }
-        let lost = counts
+        let lost = slots
             .iter()
-            .filter(|(&f, held)| model.feature_total(f) - held.iter().sum::<u64>() < min_count)
+            .filter(|(&f, &slot)| {
+                let held: u64 = counts[slot as usize * c_n..(slot as usize + 1) * c_n]
+                    .iter()
+                    .sum();
+                model.feature_total(f) - held < min_count
+            })
             .count();
+        let docs: Vec<u64> = model
+            .class_docs
+            .iter()
+            .zip(&class_docs)
+            .map(|(a, h)| a - h)
+            .collect();
+        let tokens: Vec<u64> = model
+            .class_tokens
+            .iter()
+            .zip(&class_tokens)
+            .map(|(a, h)| a - h)
+            .collect();
+        let (bias, per_token) = class_terms(
+            &model.settings,
+            &docs,
+            &tokens,
+            (model.n_features() - lost) as f64,
+        );
         HeldOut {
             n_classes: c_n,
-            remaining_features: model.n_features() - lost,
+            slots,
             counts,
-            class_docs,
-            class_tokens,
+            bias,
+            per_token,
         }
     }
 
     fn row(&self, f: FeatureId, out: &mut [u64]) {
-        match self.counts.get(&f) {
-            Some(held) => out.copy_from_slice(held),
+        match self.slots.get(&f) {
+            Some(&slot) => out.copy_from_slice(
+                &self.counts[slot as usize * self.n_classes..(slot as usize + 1) * self.n_classes],
+            ),
             None => out.iter_mut().for_each(|x| *x = 0),
         }
-        debug_assert_eq!(out.len(), self.n_classes);
     }
 }
 

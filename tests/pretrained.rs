@@ -33,10 +33,13 @@ fn pretrained_is_the_default_trainer_on_the_shipped_file() {
     let shipped = Classifier::pretrained();
     assert_eq!(shipped.labels(), ["known-contact", "personal", "sales"]);
     assert_eq!(trained.settings(), shipped.settings());
-    assert_eq!(
-        trained.feature_names(),
-        shipped.feature_names(),
-        "run the build_pretrained example"
+    let (a, b) = (trained.feature_names(), shipped.feature_names());
+    let first_difference = a.iter().zip(&b).position(|(x, y)| x != y);
+    assert!(
+        a.len() == b.len() && first_difference.is_none(),
+        "the shipped model is stale ({} vs {} features, first difference at {first_difference:?}): run `cargo run --release --example build_pretrained`",
+        a.len(),
+        b.len()
     );
     // The temperature comes from floating-point optimisation: equal to the last few bits.
     let (a, b) = (trained.temperature(), shipped.temperature());

@@ -271,13 +271,27 @@ pub(super) fn decode(bytes: &[u8]) -> Result<ModelFile> {
         }
         features.push(&ngram);
     }
-    let mut counts = Vec::new();
-    for f in 0..n_features as u64 {
+    // Counts straight into the dense table: per feature, labels in increasing order, no zeros.
+    let c_n = header.labels.len();
+    let mut dense = vec![
+        0u64;
+        n_features
+            .checked_mul(c_n)
+            .ok_or_else(|| Error::format("too many counts"))?
+    ];
+    for row in dense.chunks_exact_mut(c_n.max(1)) {
         let k = d.count()?;
+        let mut next_label = 0u64;
         for _ in 0..k {
             let c = d.varint()?;
             let n = d.varint()?;
-            counts.extend_from_slice(&[f, c, n]);
+            if c < next_label || c >= c_n as u64 || n == 0 {
+                return Err(Error::format(
+                    "a count refers to a missing label, repeats one, or is zero",
+                ));
+            }
+            row[c as usize] = n;
+            next_label = c + 1;
         }
     }
     if d.pos != body.len() {
@@ -293,7 +307,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<ModelFile> {
         terms,
         raw_forms,
         features,
-        counts,
+        counts: Vec::new(),
+        dense_counts: Some(dense),
     })
 }
 

@@ -144,7 +144,12 @@ struct ModelFile {
     terms: Vec<(Arc<str>, Box<str>)>,
     raw_forms: Vec<(Box<str>, u32)>,
     features: Ngrams,
+    /// (feature, label, count) triples, sorted (the JSON layout).
     counts: Vec<u64>,
+    /// The same counts as a dense `feature × label` table, when the binary decoder produced them
+    /// directly (saves building the triples on the load path of the pretrained model).
+    #[serde(skip)]
+    dense_counts: Option<Vec<u64>>,
 }
 
 impl Classifier {
@@ -262,6 +267,7 @@ impl Classifier {
             raw_forms,
             features: Ngrams::from_iter(model.vocabulary.features()),
             counts,
+            dense_counts: None,
         }
     }
 
@@ -359,17 +365,42 @@ fn model_from_file(file: ModelFile) -> Result<Model> {
         &settings.features,
     )?;
     let n_features = vocabulary.len();
-    if file.counts.len() % 3 != 0 {
+    let size = n_features
+        .checked_mul(c_n)
+        .ok_or_else(|| Error::format("too many features"))?;
+    let counts = match file.dense_counts {
+        Some(dense) if dense.len() == size => dense,
+        Some(_) => {
+            return Err(Error::format(
+                "the counts do not match the features and labels",
+            ))
+        }
+        None => dense_from_triples(&file.counts, n_features, c_n)?,
+    };
+    let nb = NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?;
+    if (0..n_features as u32).any(|f| nb.feature_total(f) == 0) {
+        return Err(Error::format("a feature has no counts"));
+    }
+    Ok(Model {
+        analyzer: Analyzer::new(settings.language),
+        settings,
+        labels: file.labels,
+        vocabulary,
+        nb,
+        temperature: file.temperature,
+    })
+}
+
+/// The dense `feature × label` counts of sorted (feature, label, count) triples.
+fn dense_from_triples(triples: &[u64], n_features: usize, c_n: usize) -> Result<Vec<u64>> {
+    if triples.len() % 3 != 0 {
         return Err(Error::format(
             "counts are not (feature, label, count) triples",
         ));
     }
-    let size = n_features
-        .checked_mul(c_n)
-        .ok_or_else(|| Error::format("too many features"))?;
-    let mut counts = vec![0u64; size];
+    let mut counts = vec![0u64; n_features * c_n];
     let mut last: Option<(u64, u64)> = None;
-    for triple in file.counts.chunks_exact(3) {
+    for triple in triples.chunks_exact(3) {
         let (f, c, n) = (triple[0], triple[1], triple[2]);
         if f >= n_features as u64 || c >= c_n as u64 {
             return Err(Error::format(format!(
@@ -385,18 +416,7 @@ fn model_from_file(file: ModelFile) -> Result<Model> {
         last = Some((f, c));
         counts[f as usize * c_n + c as usize] = n;
     }
-    let nb = NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?;
-    if (0..n_features as u32).any(|f| nb.feature_total(f) == 0) {
-        return Err(Error::format("a feature has no counts"));
-    }
-    Ok(Model {
-        analyzer: Analyzer::new(settings.language),
-        settings,
-        labels: file.labels,
-        vocabulary,
-        nb,
-        temperature: file.temperature,
-    })
+    Ok(counts)
 }
 
 #[cfg(test)]
@@ -516,7 +536,7 @@ mod tests {
             ("\"temperature\":1.0", "\"temperature\":-1.0"),
             ("\"known-contact\",\"sales\"", "\"sales\",\"known-contact\""),
             ("\"class_docs\":[2,2]", "\"class_docs\":[2]"),
-            ("\"alpha\":0.3", "\"alpha\":0.0"),
+            ("\"alpha\":0.1", "\"alpha\":0.0"),
         ] {
             assert!(s.contains(from), "{from} not in {s}");
             let bad = s.replace(from, to);
