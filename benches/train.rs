@@ -36,6 +36,22 @@ fn train(c: &mut Criterion) {
     group.finish();
 }
 
+fn pretrained_first_call(c: &mut Criterion) {
+    // What `Classifier::pretrained()` does on its first call: decode the shipped model.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/connection_requests.model"
+    ))
+    .unwrap();
+    c.bench_function("pretrained first call (decode the shipped model)", |b| {
+        b.iter(|| {
+            let clf = Classifier::read_from(black_box(bytes.as_slice())).unwrap();
+            assert_eq!(clf.labels().len(), 3);
+            clf.n_features()
+        })
+    });
+}
+
 fn persist(c: &mut Criterion) {
     let clf = Classifier::pretrained();
     let mut bytes = Vec::new();
@@ -57,5 +73,5 @@ fn persist(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, train, persist);
+criterion_group!(benches, train, pretrained_first_call, persist);
 criterion_main!(benches);

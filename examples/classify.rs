@@ -1,11 +1,14 @@
-//! Classifies notes with the pretrained model (or a saved one) and prints the verdict.
+//! Classifies notes with the pretrained model (or a saved one) and prints the verdict: label,
+//! confidence, whether it is unsure, every label's probability, and the top evidence.
 //!
 //! ```text
 //! cargo run --release --example classify -- "I'd love to hear about your IT priorities"
 //! echo "Great working with you on the Banner upgrade!" | cargo run --release --example classify
+//! cargo run --release --example classify -- --model my.model "some note"
 //! ```
 
 use std::io::BufRead;
+use std::path::PathBuf;
 
 use nopitch::Classifier;
 
@@ -29,15 +32,35 @@ fn print(clf: &Classifier, text: &str) {
 }
 
 fn main() {
-    let clf = Classifier::pretrained();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_env();
+    let (mut model, mut texts) = (None, Vec::new());
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("model") => model = Some(PathBuf::from(parser.value()?)),
+            Value(v) => texts.push(v.string()?),
+            _ => return Err(arg.unexpected().into()),
+        }
+    }
+    let clf = match model {
+        Some(path) => Classifier::load(path)?,
+        None => Classifier::pretrained(),
+    };
+    if texts.is_empty() {
         for line in std::io::stdin().lock().lines() {
-            print(&clf, &line.expect("stdin is readable"));
+            print(&clf, &line?);
         }
     } else {
-        for text in &args {
+        for text in &texts {
             print(&clf, text);
         }
     }
+    Ok(())
 }

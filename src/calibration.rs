@@ -8,7 +8,7 @@
 /// predictions of the shipped data (`cargo run --release --example calibration`): a known contact
 /// called sales costs 10, a pitch let through costs 1, an unsure verdict costs 0.2 (SpamBayes'
 /// convention). See the crate docs for the table.
-pub const DEFAULT_UNSURE_BELOW: f64 = 0.8;
+pub const DEFAULT_UNSURE_BELOW: f64 = 0.765;
 
 /// The temperature minimising the negative log-likelihood of the true classes under
 /// `softmax(scores / T)`. The objective is convex in `β = 1/T` (its second derivative is the

@@ -465,12 +465,25 @@ impl Classifier {
         self.classify_with(text, &mut scratch)
     }
 
-    /// Classifies many notes.
+    /// Classifies many notes, in order. With the `rayon` feature, on every core.
+    #[cfg(not(feature = "rayon"))]
     pub fn classify_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Prediction> {
         let mut scratch = Scratch::default();
         texts
             .iter()
             .map(|t| self.classify_with(t.as_ref(), &mut scratch))
+            .collect()
+    }
+
+    /// Classifies many notes, in order. With the `rayon` feature, on every core.
+    #[cfg(feature = "rayon")]
+    pub fn classify_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Prediction> {
+        use rayon::prelude::*;
+        texts
+            .par_iter()
+            .map_init(Scratch::default, |scratch, t| {
+                self.classify_with(t.as_ref(), scratch)
+            })
             .collect()
     }
 

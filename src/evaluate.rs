@@ -75,6 +75,9 @@ pub struct Evaluation {
     pub per_label: Vec<LabelScores>,
     /// `confusion[true][predicted]`: counts of examples.
     pub confusion: Vec<Vec<u64>>,
+    /// The same, counting only predictions that were not unsure: the verdicts a triage
+    /// policy would act on.
+    pub confusion_sure: Vec<Vec<u64>>,
     /// Every example's outcome (skipped in JSON; large).
     #[serde(skip)]
     pub outcomes: Vec<Outcome>,
@@ -85,8 +88,12 @@ impl Evaluation {
     pub fn from_outcomes(labels: Vec<String>, outcomes: Vec<Outcome>) -> Evaluation {
         let k = labels.len();
         let mut confusion = vec![vec![0u64; k]; k];
+        let mut confusion_sure = vec![vec![0u64; k]; k];
         for o in &outcomes {
             confusion[o.truth][o.predicted] += 1;
+            if !o.unsure {
+                confusion_sure[o.truth][o.predicted] += 1;
+            }
         }
         let n = outcomes.len() as u64;
         let (accuracy, mcc, per_label) = if n == 0 {
@@ -117,6 +124,7 @@ impl Evaluation {
             mcc,
             per_label,
             confusion,
+            confusion_sure,
             outcomes,
         }
     }
@@ -130,6 +138,19 @@ impl Evaluation {
     /// `truth`). For the default taxonomy, `rate("known-contact", "sales")` is the share of real
     /// contacts that would be declined as pitches.
     pub fn rate(&self, truth: &str, predicted: &str) -> f64 {
+        self.rate_in(&self.confusion, truth, predicted)
+    }
+
+    /// Like [`Evaluation::rate`], counting only predictions that were not unsure (the share of
+    /// all examples labelled `truth`): for the default taxonomy,
+    /// `sure_rate("known-contact", "sales")` is the share of real contacts a triage policy would
+    /// decline.
+    pub fn sure_rate(&self, truth: &str, predicted: &str) -> f64 {
+        self.rate_in(&self.confusion_sure, truth, predicted)
+    }
+
+    /// `counts[truth][predicted]` over the number of examples labelled `truth`.
+    fn rate_in(&self, counts: &[Vec<u64>], truth: &str, predicted: &str) -> f64 {
         let (Some(t), Some(p)) = (
             self.labels.iter().position(|l| l == truth),
             self.labels.iter().position(|l| l == predicted),
@@ -140,7 +161,7 @@ impl Evaluation {
         if row == 0 {
             0.0
         } else {
-            self.confusion[t][p] as f64 / row as f64
+            counts[t][p] as f64 / row as f64
         }
     }
 }
@@ -377,6 +398,15 @@ impl fmt::Display for Evaluation {
             }
             writeln!(f)?;
         }
+        writeln!(f)?;
+        writeln!(f, "sure verdicts only (unsure predictions left out):")?;
+        for (l, row) in self.labels.iter().zip(&self.confusion_sure) {
+            write!(f, "{l:<w$}")?;
+            for n in row {
+                write!(f, "  {n:>cw$}")?;
+            }
+            writeln!(f)?;
+        }
         Ok(())
     }
 }
@@ -460,6 +490,19 @@ mod tests {
             (y.precision - 1.0 / 3.0).abs() < 1e-6 && (y.recall - 1.0).abs() < 1e-6,
             "{y:?}"
         );
+    }
+
+    #[test]
+    fn sure_rates_leave_unsure_predictions_out() {
+        let mut unsure = o(0, 1);
+        unsure.unsure = true;
+        let e = Evaluation::from_outcomes(
+            vec!["a".into(), "b".into()],
+            vec![o(0, 1), unsure, o(0, 0), o(1, 1)],
+        );
+        assert!((e.rate("a", "b") - 2.0 / 3.0).abs() < 1e-12);
+        assert!((e.sure_rate("a", "b") - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(e.confusion_sure, vec![vec![1, 1], vec![0, 1]]);
     }
 
     #[test]

@@ -456,12 +456,25 @@ impl Vocabulary {
             spans.push((start, renamed.len() as u32, f));
         }
         let slice = |&(a, b, _): &(u32, u32, FeatureId)| &renamed[a as usize..b as usize];
-        spans.sort_unstable_by(|x, y| {
-            slice(x)
-                .len()
-                .cmp(&slice(y).len())
-                .then_with(|| slice(x).cmp(slice(y)))
-        });
+        if spans
+            .iter()
+            .all(|span| slice(span).len() <= 2 && slice(span).iter().all(|&t| t < 1 << 31))
+        {
+            // Unigrams and bigrams (the default): one integer key per feature sorts fastest.
+            let key = |span: &(u32, u32, FeatureId)| match *slice(span) {
+                [t] => (1u64 << 62) | (t as u64) << 31,
+                [a, b] => (2u64 << 62) | (a as u64) << 31 | b as u64,
+                _ => 0,
+            };
+            spans.sort_unstable_by_key(key);
+        } else {
+            spans.sort_unstable_by(|x, y| {
+                slice(x)
+                    .len()
+                    .cmp(&slice(y).len())
+                    .then_with(|| slice(x).cmp(slice(y)))
+            });
+        }
         let mut remap = vec![None; n_features];
         for (new, &(_, _, old)) in spans.iter().enumerate() {
             remap[old as usize] = Some(new as FeatureId);
