@@ -56,6 +56,7 @@ mod triage;
 pub use calibration::{expected_calibration_error, DEFAULT_UNSURE_BELOW};
 pub use classifier::{
     Classifier, Evidence, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES,
+    MIN_SIGNAL_LOG_ODDS,
 };
 pub use dataset::{
     read_examples, stratified_folds, stratified_split, CsvOptions, Example, ExampleReader,

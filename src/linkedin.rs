@@ -77,7 +77,7 @@ impl InvitationReader<File> {
     /// Opens an `Invitations.csv` file and checks its header.
     ///
     /// # Errors
-    /// As [`InvitationReader::from_reader`], plus [`ErrorKind::Io`] if it cannot be opened.
+    /// As [`InvitationReader::from_reader`], plus [`ErrorKind::Io`](crate::ErrorKind::Io) if it cannot be opened.
     pub fn from_path(path: impl AsRef<Path>) -> Result<InvitationReader<File>> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| Error::io(e).with_path(path))?;
@@ -91,8 +91,8 @@ impl<R: Read> InvitationReader<R> {
     /// Reads and checks the header.
     ///
     /// # Errors
-    /// [`ErrorKind::MissingColumns`] naming every required column the file lacks (so a file that
-    /// is not an invitations export says so), or [`ErrorKind::Csv`] if the header is unreadable.
+    /// [`ErrorKind::MissingColumns`](crate::ErrorKind::MissingColumns) naming every required column the file lacks (so a file that
+    /// is not an invitations export says so), or [`ErrorKind::Csv`](crate::ErrorKind::Csv) if the header is unreadable.
     pub fn from_reader(reader: R) -> Result<InvitationReader<R>> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -194,7 +194,7 @@ pub const EVIDENCE_PER_INVITATION: usize = 3;
 /// Classifies every incoming invitation that has a note, in file order.
 ///
 /// # Errors
-/// The first error the reader yields (with its line), or [`ErrorKind::UnknownLabel`] if the
+/// The first error the reader yields (with its line), or [`ErrorKind::UnknownLabel`](crate::ErrorKind::UnknownLabel) if the
 /// classifier's labels are not the default taxonomy.
 pub fn triage<R: Read>(
     reader: InvitationReader<R>,
