@@ -32,9 +32,25 @@
 //!
 //! `datasets/README.md` holds the full definitions with the borderline rules.
 //!
+//! ## Defaults, chosen by measurement
+//! Multinomial naive Bayes, Lidstone alpha 0.1, unigrams and bigrams of Snowball-stemmed English
+//! terms, 10-fold temperature calibration, unsure below a calibrated confidence of 0.765. Each was
+//! chosen by cross-validation on the shipped data (examples `tune` and `calibration`); the README
+//! gives the tables and the reasons.
+//!
+//! ## Performance
+//! About 0.6 µs to classify an 80-byte message and 2 µs for a 200-character note on one core of
+//! the development machine; `cargo bench` reproduces the README's table. Reuse one
+//! [`Classifier`] (cloning is cheap); [`Classifier::classify_batch`] uses every core with the
+//! `rayon` feature.
+//!
 //! ## Untrusted input
 //! No function panics on any text: empty, huge, binary-looking, any script, emoji. Time is linear
-//! in the length of the text. See the README for what is guaranteed about model files.
+//! in the length of the text. Model files are validated (checksum, indexes, counts, settings)
+//! and refused with a typed error if anything is off; see the README's "Untrusted input".
+//!
+//! ## Crate features
+//! - `rayon` (off by default): [`Classifier::classify_batch`] on every core.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
