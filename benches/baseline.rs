@@ -7,17 +7,13 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use linfa::prelude::*;
 use linfa_bayes::MultinomialNb;
-use nopitch::{CsvOptions, Example, ExampleReader, Trainer};
+use nopitch::Trainer;
 
 const SHORT: &str = "Quick question: could we save you 15% on your SAP licensing this quarter?";
 
-fn examples() -> Vec<Example> {
-    let data = include_str!("../datasets/connection_requests.csv");
-    ExampleReader::from_reader(data.as_bytes(), &CsvOptions::csv())
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
+mod common;
+
+use common::examples;
 
 fn baseline(c: &mut Criterion) {
     let examples = examples();

@@ -13,14 +13,9 @@ const SHORT: &str = "Quick question: could we save you 15% on your SAP licensing
 /// ~200 characters, a typical connection note.
 const NOTE: &str = "Hi Dana, I lead partnerships at Brightwave and I'd love to hear about your IT priorities over the next year. We helped three hospitals cut cloud spend by 20% — open to a 15 minute call next week?";
 
-fn notes() -> Vec<String> {
-    let data = include_str!("../datasets/connection_requests.csv");
-    let mut reader = csv::Reader::from_reader(data.as_bytes());
-    reader
-        .records()
-        .map(|r| r.unwrap()[0].to_string())
-        .collect()
-}
+mod common;
+
+use common::notes;
 
 fn stages(c: &mut Criterion) {
     let analyzer = Analyzer::default();

@@ -3,15 +3,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nopitch::{Classifier, CsvOptions, Example, ExampleReader, Trainer};
+use nopitch::{Classifier, Trainer};
 
-fn examples() -> Vec<Example> {
-    let data = include_str!("../datasets/connection_requests.csv");
-    ExampleReader::from_reader(data.as_bytes(), &CsvOptions::csv())
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
+mod common;
+
+use common::examples;
 
 fn train(c: &mut Criterion) {
     let examples = examples();
