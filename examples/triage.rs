@@ -50,6 +50,12 @@ fn added_columns(row: &TriagedInvitation) -> [String; 4] {
             String::new(),
             String::new(),
         ],
+        Triage::UnknownDirection => [
+            "unknown-direction".into(),
+            String::new(),
+            "review".into(),
+            String::new(),
+        ],
     }
 }
 
@@ -80,7 +86,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let incoming = rows
         .iter()
-        .filter(|r| !matches!(r.triage, Triage::Outgoing))
+        .filter(|r| matches!(r.triage, Triage::Judged(..) | Triage::NoNote))
         .count();
     let no_note = rows
         .iter()

@@ -65,6 +65,13 @@ impl Settings {
     pub fn check(&self) -> Result<()> {
         self.features.check()?;
         self.naive_bayes.check()?;
+        if self.calibration_folds == 1 {
+            return Err(Error::invalid(
+                "calibration_folds",
+                1,
+                "0 (no calibration) or at least 2",
+            ));
+        }
         if !(0.0..=1.0).contains(&self.unsure_below) {
             return Err(Error::invalid(
                 "unsure_below",
@@ -84,7 +91,7 @@ impl Settings {
 /// | [`ngram_range`](Trainer::ngram_range) | `(1, 2)` | unigrams and bigrams | `1 ≤ min ≤ max ≤ 5` |
 /// | [`min_count`](Trainer::min_count) | `1` | drop rarer n-grams | `≥ 1` |
 /// | [`kind`](Trainer::kind) | multinomial | naive Bayes variant | |
-/// | [`alpha`](Trainer::alpha) | `0.1` | Lidstone smoothing | `> 0`, finite |
+/// | [`alpha`](Trainer::alpha) | `0.1` | Lidstone smoothing | `0 < alpha ≤ 1,000,000` |
 /// | [`priors`](Trainer::priors) | learned | class priors | |
 /// | [`calibration_folds`](Trainer::calibration_folds) | `10` | CV folds for the temperature | `0` (off) or `≥ 2` |
 /// | [`seed`](Trainer::seed) | `42` | folds and sampling | any |
@@ -600,12 +607,21 @@ impl Classifier {
     /// vocabulary (whatever `min_count` was), and a new label becomes a new class.
     ///
     /// # Errors
-    /// [`ErrorKind::EmptyLabel`] for an empty label.
+    /// [`ErrorKind::EmptyLabel`] for an empty label; [`ErrorKind::TooManyCounts`] if the model
+    /// could no longer hold its totals exactly. The model is unchanged on error.
     pub fn learn(&mut self, text: &str, label: &str) -> Result<()> {
         if label.trim().is_empty() {
             return Err(Error::new(ErrorKind::EmptyLabel {
                 path: None,
                 line: None,
+            }));
+        }
+        // A text has at most one feature occurrence per byte per n-gram length.
+        let bound =
+            (text.len() as u64).saturating_mul(self.inner.settings.features.ngram_range.1 as u64);
+        if !self.inner.nb.can_add(bound, 1) {
+            return Err(Error::new(ErrorKind::TooManyCounts {
+                limit: crate::naive_bayes::MAX_TOTAL_COUNT,
             }));
         }
         let model = Arc::make_mut(&mut self.inner);
@@ -646,8 +662,11 @@ impl Classifier {
         );
         let model = Arc::make_mut(&mut self.inner);
         model.nb.update(&row, c, true)?;
-        // Drop n-grams no class uses any more.
-        if row.iter().any(|&(f, _)| model.nb.feature_total(f) == 0) {
+        // Drop n-grams no class uses any more, and terms no n-gram uses (a `learn` of a text
+        // shorter than the smallest n-gram adds terms without features).
+        if row.iter().any(|&(f, _)| model.nb.feature_total(f) == 0)
+            || model.vocabulary.has_unused_terms()
+        {
             let nb = &model.nb;
             let remap = model
                 .vocabulary
@@ -668,7 +687,9 @@ impl Classifier {
     /// calibration temperature and unsure threshold of `self` are kept.
     ///
     /// # Errors
-    /// [`ErrorKind::IncompatibleModels`] if the language, feature or naive Bayes settings differ.
+    /// [`ErrorKind::IncompatibleModels`] if the language, feature or naive Bayes settings differ;
+    /// [`ErrorKind::TooManyCounts`] if the sum could not be held exactly. `self` is unchanged on
+    /// error.
     pub fn merge(&mut self, other: &Classifier) -> Result<()> {
         let (a, b) = (&self.inner.settings, &other.inner.settings);
         let differs = if a.language != b.language {
@@ -683,6 +704,12 @@ impl Classifier {
         if let Some(what) = differs {
             return Err(Error::new(ErrorKind::IncompatibleModels {
                 reason: format!("their {what} differ"),
+            }));
+        }
+        let (tokens, docs) = other.inner.nb.totals();
+        if !self.inner.nb.can_add(tokens, docs) {
+            return Err(Error::new(ErrorKind::TooManyCounts {
+                limit: crate::naive_bayes::MAX_TOTAL_COUNT,
             }));
         }
         let model = Arc::make_mut(&mut self.inner);

@@ -344,19 +344,24 @@ pub(crate) fn csv_error<R>(e: csv::Error, counted: &LineCounted<R>, path: Option
     })
 }
 
-/// A reader that notes where its line breaks are, so that records can be given the right line.
+/// A reader that notes where its lines start, so that records can be given the right line.
 ///
 /// The csv crate (1.4) miscounts lines in files with CRLF line ends (it reports the header's
-/// line for the first record) and puts a record's byte position on the `\n` of the CRLF before
-/// it. Counting `\n` bytes at or before a record's byte position is right for both LF and CRLF
-/// files. Only the line breaks csv has read ahead but not yet reached are kept, so memory stays
+/// line for the first record), puts a record's byte position on the `\n` of the CRLF before it,
+/// and puts it before any blank lines that precede the record. So this reader remembers where
+/// every non-blank line starts: a record is on the first non-blank line starting after csv's
+/// position. Only the lines csv has read ahead but not yet reached are kept, so memory stays
 /// bounded by its buffer.
 #[derive(Debug)]
 pub(crate) struct LineCounted<R> {
     inner: R,
     consumed: u64,
-    pending: std::cell::RefCell<std::collections::VecDeque<u64>>,
-    lines_before: std::cell::Cell<u64>,
+    /// (start offset, 1-based line number) of complete non-blank lines not yet passed.
+    lines: std::cell::RefCell<std::collections::VecDeque<(u64, u64)>>,
+    /// The line being read: its number, where it starts, and whether it has any content yet.
+    line: u64,
+    line_start: u64,
+    line_has_content: bool,
 }
 
 impl<R> LineCounted<R> {
@@ -364,30 +369,44 @@ impl<R> LineCounted<R> {
         LineCounted {
             inner,
             consumed: 0,
-            pending: Default::default(),
-            lines_before: std::cell::Cell::new(0),
+            lines: Default::default(),
+            line: 1,
+            line_start: 0,
+            line_has_content: false,
         }
     }
 
-    /// The 1-based line of byte `offset` (as csv reports record positions). Offsets must be
-    /// asked for in increasing order, as records are read.
+    /// The 1-based line of the record csv places at byte `offset`. Offsets must be asked for in
+    /// increasing order, as records are read.
     pub(crate) fn line_of(&self, offset: u64) -> u64 {
-        let mut pending = self.pending.borrow_mut();
-        while pending.front().is_some_and(|&nl| nl <= offset) {
-            pending.pop_front();
-            self.lines_before.set(self.lines_before.get() + 1);
+        let mut lines = self.lines.borrow_mut();
+        while lines.front().is_some_and(|&(start, _)| start < offset) {
+            lines.pop_front();
         }
-        self.lines_before.get() + 1
+        match lines.front() {
+            Some(&(_, line)) => line,
+            // The record is on the line still being read.
+            None => self.line,
+        }
     }
 }
 
 impl<R: Read> Read for LineCounted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut pending = self.pending.borrow_mut();
+        let mut lines = self.lines.borrow_mut();
         for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                pending.push_back(self.consumed + i as u64);
+            match b {
+                b'\n' => {
+                    if self.line_has_content {
+                        lines.push_back((self.line_start, self.line));
+                    }
+                    self.line += 1;
+                    self.line_start = self.consumed + i as u64 + 1;
+                    self.line_has_content = false;
+                }
+                b'\r' => {}
+                _ => self.line_has_content = true,
             }
         }
         self.consumed += n as u64;
@@ -571,6 +590,22 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn lines_are_right_after_blank_lines() {
+        let o = CsvOptions::csv();
+        let ex = read(
+            "text,label\r\n\r\nhello,sales\r\n\r\n\r\nbye,personal\r\n",
+            &o,
+        )
+        .unwrap();
+        assert_eq!((ex[0].line(), ex[1].line()), (Some(3), Some(6)));
+        let e = read("text,label\na,sales\n\n\nb\n", &o).unwrap_err();
+        assert_eq!(e.line(), Some(5), "{e}");
+        // The last line without a line break.
+        let ex = read("text,label\na,sales\n\nb,x", &o).unwrap();
+        assert_eq!(ex[1].line(), Some(4));
     }
 
     #[test]

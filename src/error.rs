@@ -95,6 +95,11 @@ pub enum ErrorKind {
         /// What could not be removed.
         reason: String,
     },
+    /// Learning or merging would push the model's total counts past what it can hold exactly.
+    TooManyCounts {
+        /// The largest total of tokens (or of examples) a model may hold.
+        limit: u64,
+    },
     /// A model file is not a nopitch model, is truncated, corrupt, or internally inconsistent.
     ModelFormat {
         /// What is wrong with it.
@@ -250,6 +255,7 @@ impl fmt::Display for Error {
                 write!(f, "models cannot be merged: {reason}")
             }
             ErrorKind::NotLearned { reason } => write!(f, "cannot unlearn: {reason}"),
+            ErrorKind::TooManyCounts { limit } => write!(f, "the model would hold more than {limit} tokens or examples"),
             ErrorKind::ModelFormat { reason } => write!(f, "not a valid nopitch model: {reason}"),
             ErrorKind::UnsupportedModelVersion { found, supported } => write!(
                 f,

@@ -85,8 +85,11 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// Builds the report from outcomes over `labels`, with metrics from linfa.
-    pub fn from_outcomes(labels: Vec<String>, outcomes: Vec<Outcome>) -> Evaluation {
+    ///
+    /// Outcomes whose `truth` or `predicted` is not an index into `labels` are left out.
+    pub fn from_outcomes(labels: Vec<String>, mut outcomes: Vec<Outcome>) -> Evaluation {
         let k = labels.len();
+        outcomes.retain(|o| o.truth < k && o.predicted < k);
         let mut confusion = vec![vec![0u64; k]; k];
         let mut confusion_sure = vec![vec![0u64; k]; k];
         for o in &outcomes {
@@ -290,8 +293,9 @@ fn outcome(classifier: &Classifier, index: usize, truth: usize, text: &str) -> O
 /// `progress` is called with (folds done, k) after each fold.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidParameter`] for `k < 2` or more folds than examples of the rarest label
-/// would allow for training; otherwise as [`Trainer::fit`].
+/// [`ErrorKind::InvalidParameter`] for `k < 2` or more folds than examples; otherwise as
+/// [`Trainer::fit`] on a training split (for example [`ErrorKind::SingleClass`] when a label is
+/// so rare that a split has no example of any other label).
 pub fn cross_validate(
     trainer: &Trainer,
     examples: &[Example],
@@ -503,6 +507,15 @@ mod tests {
         assert!((e.rate("a", "b") - 2.0 / 3.0).abs() < 1e-12);
         assert!((e.sure_rate("a", "b") - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(e.confusion_sure, vec![vec![1, 1], vec![0, 1]]);
+    }
+
+    #[test]
+    fn outcomes_out_of_range_are_left_out() {
+        let e = Evaluation::from_outcomes(
+            vec!["a".into(), "b".into()],
+            vec![o(0, 0), o(5, 1), o(1, 9)],
+        );
+        assert_eq!(e.examples, 1);
     }
 
     #[test]

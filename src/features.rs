@@ -179,6 +179,15 @@ impl Vocabulary {
         out
     }
 
+    /// Whether some term is used by no feature.
+    pub(crate) fn has_unused_terms(&self) -> bool {
+        let mut used = vec![false; self.terms.len()];
+        for &t in &self.ngram_terms {
+            used[t as usize] = true;
+        }
+        used.contains(&false)
+    }
+
     /// Whether any term of the feature is a punctuation mark.
     pub(crate) fn has_punctuation(&self, feature: FeatureId) -> bool {
         self.feature(feature).iter().any(|&t| {

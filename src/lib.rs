@@ -80,7 +80,7 @@ pub use dataset::{
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};
-pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA};
+pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
 pub use triage::{Action, Category, TriagePolicy, Verdict, DEFAULT_DECLINE_REPLY};
 

@@ -177,6 +177,8 @@ pub enum Triage {
     NoNote,
     /// An invitation you sent: not judged.
     Outgoing,
+    /// A row whose `Direction` is neither `INCOMING` nor `OUTGOING`: not judged.
+    UnknownDirection,
 }
 
 /// An invitation with its triage.
@@ -205,7 +207,8 @@ pub fn triage<R: Read>(
     for invitation in reader {
         let invitation = invitation?;
         let triage = match invitation.direction {
-            Direction::Outgoing | Direction::Other(_) => Triage::Outgoing,
+            Direction::Outgoing => Triage::Outgoing,
+            Direction::Other(_) => Triage::UnknownDirection,
             Direction::Incoming if invitation.message.trim().is_empty() => Triage::NoNote,
             Direction::Incoming => {
                 let p = classifier.classify(&invitation.message);
@@ -249,6 +252,15 @@ mod tests {
         );
         assert_eq!(rows[0].direction, Direction::Incoming);
         assert_eq!(rows[1].direction, Direction::Outgoing);
+        let odd = "From,To,Sent At,Message,Direction\nA,B,x,Hello there friend,\n";
+        let reader = InvitationReader::from_reader(odd.as_bytes()).unwrap();
+        let triaged = triage(
+            reader,
+            &crate::Classifier::pretrained(),
+            &TriagePolicy::default(),
+        )
+        .unwrap();
+        assert_eq!(triaged[0].triage, Triage::UnknownDirection);
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[0].fields.len(), 6);
     }

@@ -49,7 +49,7 @@ pub enum ClassPriors {
 /// | Name | Default | Purpose | Range |
 /// |---|---|---|---|
 /// | `kind` | `Multinomial` | multinomial or complement NB | |
-/// | `alpha` | `0.1` | Lidstone smoothing added to every count | `> 0`, finite |
+/// | `alpha` | `0.1` | Lidstone smoothing added to every count | `0 < alpha ≤ 1,000,000` |
 /// | `priors` | `Learned` | class priors from data, or uniform | |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NaiveBayesSettings {
@@ -60,6 +60,10 @@ pub struct NaiveBayesSettings {
     /// How class priors are set.
     pub priors: ClassPriors,
 }
+
+/// The largest smoothing accepted: far beyond any useful value, and small enough that
+/// `alpha × vocabulary size` stays finite.
+pub const MAX_ALPHA: f64 = 1e6;
 
 /// The default smoothing. Chosen by stratified 10-fold and leave-one-voice-out cross-validation on
 /// the shipped data (`cargo run --release --example tune`; the README has the reasoning): 0.1 and
@@ -82,11 +86,11 @@ impl NaiveBayesSettings {
     /// # Errors
     /// [`ErrorKind::InvalidParameter`] for an alpha that is not a finite positive number.
     pub fn check(&self) -> Result<()> {
-        if !(self.alpha.is_finite() && self.alpha > 0.0) {
+        if !(self.alpha > 0.0 && self.alpha <= MAX_ALPHA) {
             return Err(Error::invalid(
                 "alpha",
                 self.alpha,
-                "a finite number greater than 0",
+                "a number greater than 0 and at most 1,000,000",
             ));
         }
         Ok(())
@@ -308,6 +312,12 @@ impl NaiveBayes {
                 }
             }
         }
+        let added: u64 = row.iter().map(|&(_, k)| k as u64).sum();
+        if !remove && !self.can_add(added, 1) {
+            return Err(Error::new(ErrorKind::TooManyCounts {
+                limit: MAX_TOTAL_COUNT,
+            }));
+        }
         for &(f, k) in row {
             let needed = (f as usize + 1) * c_n;
             if self.counts.len() < needed {
@@ -331,9 +341,27 @@ impl NaiveBayes {
         Ok(())
     }
 
+    /// Whether `tokens` more tokens and `docs` more examples keep the totals within
+    /// [`MAX_TOTAL_COUNT`] (which also keeps every single count from overflowing).
+    pub(crate) fn can_add(&self, tokens: u64, docs: u64) -> bool {
+        let total_tokens: u64 = self.class_tokens.iter().sum();
+        let total_docs: u64 = self.class_docs.iter().sum();
+        total_tokens
+            .checked_add(tokens)
+            .is_some_and(|t| t <= MAX_TOTAL_COUNT)
+            && total_docs
+                .checked_add(docs)
+                .is_some_and(|d| d <= MAX_TOTAL_COUNT)
+    }
+
+    /// The total of all token counts and of all examples.
+    pub(crate) fn totals(&self) -> (u64, u64) {
+        (self.class_tokens.iter().sum(), self.class_docs.iter().sum())
+    }
+
     /// Adds another model's counts, with `other`'s feature `i` mapped to `feature_map[i]` and
     /// its class `j` to `class_map[j]`. `self` must already have room for every mapped feature
-    /// and class (see [`NaiveBayes::grow`]).
+    /// and class (see [`NaiveBayes::grow`]), and the sums must fit ([`NaiveBayes::can_add`]).
     pub(crate) fn add_counts(
         &mut self,
         other: &NaiveBayes,

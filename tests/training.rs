@@ -74,6 +74,8 @@ fn refuses_invalid_settings_naming_them() {
         (Trainer::new().ngram_range(0, 2), "ngram_range"),
         (Trainer::new().min_count(0), "min_count"),
         (Trainer::new().unsure_below(1.5), "unsure_below"),
+        (Trainer::new().alpha(1e308), "alpha"),
+        (Trainer::new().calibration_folds(1), "calibration_folds"),
     ] {
         let e = trainer.fit(&a).unwrap_err();
         assert!(
@@ -119,6 +121,41 @@ fn learn_then_unlearn_gives_back_the_same_model() {
     assert_eq!(clf.labels(), ["family", "known-contact", "sales"]);
     clf.unlearn("Hey cuz! Mum says hi", "family").unwrap();
     assert_eq!(clf, original);
+}
+
+#[test]
+fn learn_then_unlearn_of_a_text_shorter_than_the_ngrams() {
+    let (a, _) = shards();
+    let original = Trainer::new()
+        .ngram_range(2, 2)
+        .calibration_folds(0)
+        .fit(&a)
+        .unwrap();
+    let mut clf = original.clone();
+    clf.learn("zebra", "sales").unwrap();
+    clf.unlearn("zebra", "sales").unwrap();
+    assert_eq!(clf, original);
+}
+
+#[test]
+fn merging_past_the_count_limit_is_refused() {
+    let (a, _) = shards();
+    let mut json = Vec::new();
+    Trainer::new()
+        .calibration_folds(0)
+        .fit(&a)
+        .unwrap()
+        .write_json_to(&mut json)
+        .unwrap();
+    let huge = String::from_utf8(json).unwrap().replace(
+        "\"class_docs\":[2,2]",
+        "\"class_docs\":[4503599627370496,4503599627370496]",
+    );
+    let big = Classifier::read_from(huge.as_bytes()).unwrap();
+    let mut merged = big.clone();
+    let e = merged.merge(&big).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::TooManyCounts { .. }), "{e}");
+    assert_eq!(merged, big);
 }
 
 #[test]

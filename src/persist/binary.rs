@@ -273,12 +273,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<ModelFile> {
     }
     // Counts straight into the dense table: per feature, labels in increasing order, no zeros.
     let c_n = header.labels.len();
-    let mut dense = vec![
-        0u64;
-        n_features
-            .checked_mul(c_n)
-            .ok_or_else(|| Error::format("too many counts"))?
-    ];
+    let mut dense = vec![0u64; super::table_size(n_features, c_n, bytes.len())?];
     for row in dense.chunks_exact_mut(c_n.max(1)) {
         let k = d.count()?;
         let mut next_label = 0u64;

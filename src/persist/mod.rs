@@ -293,7 +293,7 @@ impl Classifier {
         } else {
             json_file(bytes)?
         };
-        model_from_file(file).map(|model| Classifier {
+        model_from_file(file, bytes.len()).map(|model| Classifier {
             inner: Arc::new(model),
         })
     }
@@ -320,7 +320,26 @@ fn json_file(bytes: &[u8]) -> Result<ModelFile> {
     serde_json::from_slice(bytes).map_err(|e| Error::format(e.to_string()))
 }
 
-fn model_from_file(file: ModelFile) -> Result<Model> {
+/// Cells of a model's `feature × label` tables allowed per byte of its file. Real models use a
+/// handful (the pretrained one: 430,000 cells in 1.3 MB); a crafted file that names many labels
+/// and many features in few bytes would otherwise make loading allocate far more than it holds.
+const CELLS_PER_FILE_BYTE: usize = 64;
+/// The most cells any model may have (about 2 GiB of counts and weights together).
+const MAX_CELLS: usize = 1 << 27;
+
+/// The size of a `features × labels` table, refused if it is out of proportion to the file.
+fn table_size(n_features: usize, n_labels: usize, file_len: usize) -> Result<usize> {
+    n_features
+        .checked_mul(n_labels)
+        .filter(|&cells| cells <= MAX_CELLS && cells <= CELLS_PER_FILE_BYTE.saturating_mul(file_len))
+        .ok_or_else(|| {
+            Error::format(format!(
+                "{n_features} features × {n_labels} labels is out of proportion to a file of {file_len} bytes"
+            ))
+        })
+}
+
+fn model_from_file(file: ModelFile, file_len: usize) -> Result<Model> {
     let settings = file.settings;
     settings
         .check()
@@ -365,9 +384,7 @@ fn model_from_file(file: ModelFile) -> Result<Model> {
         &settings.features,
     )?;
     let n_features = vocabulary.len();
-    let size = n_features
-        .checked_mul(c_n)
-        .ok_or_else(|| Error::format("too many features"))?;
+    let size = table_size(n_features, c_n, file_len)?;
     let counts = match file.dense_counts {
         Some(dense) if dense.len() == size => dense,
         Some(_) => {
@@ -458,6 +475,40 @@ mod tests {
             b.len(),
             json(&c).len()
         );
+    }
+
+    #[test]
+    fn many_labels_and_features_in_a_small_file_are_refused_before_allocating() {
+        // 3,000 labels × 5,000 features would be 15 million cells from a file of ~100 KB.
+        let labels: Vec<String> = (0..3000).map(|i| format!("l{i:05}")).collect();
+        let mut features = Ngrams::default();
+        let terms: Vec<(Arc<str>, Box<str>)> = (0..5000)
+            .map(|i| (Arc::from(format!("t{i:05}")), format!("t{i:05}").into()))
+            .collect();
+        for t in 0..5000u32 {
+            features.push(&[t]);
+        }
+        let file = ModelFile {
+            format: MODEL_FORMAT.into(),
+            version: MODEL_VERSION,
+            settings: crate::Settings::default(),
+            temperature: 1.0,
+            class_docs: vec![1; labels.len()],
+            labels,
+            terms,
+            raw_forms: Vec::new(),
+            features,
+            counts: Vec::new(),
+            dense_counts: None,
+        };
+        let bytes = binary::encode(&file);
+        assert!(bytes.len() < 200_000, "{}", bytes.len());
+        let e = Classifier::read_from(bytes.as_slice()).unwrap_err();
+        assert!(e.to_string().contains("out of proportion"), "{e}");
+        let mut json = Vec::new();
+        serde_json::to_writer(&mut json, &file).unwrap();
+        let e = Classifier::read_from(json.as_slice()).unwrap_err();
+        assert!(e.to_string().contains("out of proportion"), "{e}");
     }
 
     #[test]

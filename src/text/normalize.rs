@@ -233,6 +233,9 @@ fn push_word(word: &str, latin_text: bool, out: &mut String) {
     let mut has_latin = false;
     let mut has_other = false;
     let mut all_lookalike = true;
+    // Latin letters that imitate ASCII ones (ı, ɑ, ɡ), and any other non-ASCII letter.
+    let mut has_imitator = false;
+    let mut has_foreign = false;
     for c in word.chars() {
         if is_cyrillic_or_greek(c) {
             has_other = true;
@@ -241,10 +244,15 @@ fn push_word(word: &str, latin_text: bool, out: &mut String) {
             }
         } else if c.is_ascii_alphabetic() {
             has_latin = true;
+        } else if latin_lookalike(c).is_some() {
+            has_imitator = true;
+        } else {
+            has_foreign = true;
         }
     }
-    let fold =
-        has_other && ((has_latin && all_lookalike_or_latin(word)) || (latin_text && all_lookalike));
+    let fold = (has_other && ((has_latin && all_lookalike_or_latin(word)) || (latin_text && all_lookalike)))
+        // "fıx ɑ deal": imitators among plain ASCII letters (Turkish words with ş, ç, ğ… stay).
+        || (has_imitator && !has_other && !has_foreign);
     for c in word.chars() {
         match (fold, latin_lookalike(c)) {
             (true, Some(l)) => out.push(l),
@@ -310,6 +318,12 @@ mod tests {
             norm("Your \u{0399}\u{03A4} priorities"),
             "your it priorities"
         );
+    }
+
+    #[test]
+    fn latin_imitators_fold_among_ascii_letters_only() {
+        assert_eq!(norm("fıx ɑ deɑl"), "fix a deal");
+        assert_eq!(norm("kılıç"), "kılıç");
     }
 
     #[test]

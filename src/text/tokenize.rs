@@ -74,6 +74,9 @@ const TLDS: &[&str] = &[
     "pl", "ae", "online", "site", "store", "shop", "cloud", "agency", "digital", "pro", "tv", "gg",
 ];
 
+/// Domain endings that are also common English words.
+const WORD_LIKE_TLDS: &[&str] = &["in", "it", "me", "no", "us"];
+
 const CURRENCY_CODES_BEFORE: &[&str] = &[
     "usd", "eur", "gbp", "inr", "rs", "ngn", "kes", "zar", "aud", "cad", "sgd", "chf", "jpy",
     "brl", "mxn", "php", "hkd", "aed", "ghs", "nzd",
@@ -378,7 +381,10 @@ fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> us
                 emit(Token::Marker(Marker::Percent));
                 return wend;
             }
-            if w == "per" && s[wend..].starts_with(" cent") {
+            let cent_ends = s[wend..]
+                .strip_prefix(" cent")
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()));
+            if w == "per" && cent_ends {
                 emit(Token::Marker(Marker::Percent));
                 return wend + 5;
             }
@@ -424,7 +430,12 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
         }
         let host = compound.split('/').next().unwrap_or("");
         if let Some((_, tld)) = host.rsplit_once('.') {
-            if TLDS.contains(&tld) && !host.contains('@') {
+            // "soon.In the…" is a missing space, not a domain: endings that are also English
+            // words count only with a path or a second dot ("acme.in/x", "acme.co.in").
+            let word_like = WORD_LIKE_TLDS.contains(&tld);
+            let domain_shaped =
+                !word_like || compound.contains('/') || host.matches('.').count() >= 2;
+            if TLDS.contains(&tld) && domain_shaped && !host.contains('@') {
                 emit(Token::Marker(Marker::Url));
                 return j;
             }
@@ -452,7 +463,10 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
             .next_back()
             .is_some_and(|c| c.is_alphanumeric() || c == ',');
         if mid_sentence && matches!(compound, "a" | "i") {
-            if let Some(next) = s.get(j + 1..j + 2).filter(|_| s[j..].starts_with(' ')) {
+            let next = s
+                .get(j + 1..j + 2)
+                .filter(|n| s[j..].starts_with(' ') && n.chars().all(|c| c.is_ascii_alphabetic()));
+            if let Some(next) = next {
                 let (joined, end) = letter_spaced(s, j + 2, next);
                 if let Some(word) = joined {
                     emit_word(Cow::Borrowed(compound), emit);
@@ -629,6 +643,11 @@ pub(crate) mod tests {
         );
         // A missing space after a full stop is not a domain.
         assert_tokens("done.Looking forward", &["done", "looking", "forward"]);
+        assert_tokens("Hi Sam.It was great", &["hi", "sam", "it", "was", "great"]);
+        assert_tokens(
+            "see acme.in/demo or acme.co.in",
+            &["see", "<url>", "or", "<url>"],
+        );
     }
 
     #[test]
@@ -678,6 +697,8 @@ pub(crate) mod tests {
         assert_tokens("f.r.e.e demo", &["free", "demo"]);
         assert_tokens("plan a or b", &["plan", "a", "or", "b"]);
         assert_tokens("in a f r e e trial", &["in", "a", "free", "trial"]);
+        assert_tokens("in a ! b c", &["in", "a", "!", "b", "c"]);
+        assert_tokens("3 per centimetre", &["<num1>", "per", "centimetre"]);
         assert_tokens("I n t e r e s t e d?", &["interested", "?"]);
         assert_tokens("a b c", &["abc"]);
         assert_tokens("e.g. this", &["e", "g", ".", "this"]);
