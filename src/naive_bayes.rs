@@ -550,25 +550,30 @@ impl HeldOut {
                 class_tokens[*c] += k as u64;
             }
         }
-        let lost = slots
+        // Features whose count outside the fold falls below `min_count` would not exist in a
+        // refit: they leave the vocabulary, and their remaining counts leave the class totals.
+        let mut lost = 0usize;
+        let mut tokens: Vec<u64> = model
+            .class_tokens
             .iter()
-            .filter(|(&f, &slot)| {
-                let held: u64 = counts[slot as usize * c_n..(slot as usize + 1) * c_n]
-                    .iter()
-                    .sum();
-                model.feature_total(f) - held < min_count
-            })
-            .count();
+            .zip(&class_tokens)
+            .map(|(a, h)| a - h)
+            .collect();
+        for (&f, &slot) in &slots {
+            let held = &counts[slot as usize * c_n..(slot as usize + 1) * c_n];
+            let all = &model.counts[f as usize * c_n..(f as usize + 1) * c_n];
+            let remaining: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
+            if remaining < min_count {
+                lost += 1;
+                for ((t, a), h) in tokens.iter_mut().zip(all).zip(held) {
+                    *t -= a - h;
+                }
+            }
+        }
         let docs: Vec<u64> = model
             .class_docs
             .iter()
             .zip(&class_docs)
-            .map(|(a, h)| a - h)
-            .collect();
-        let tokens: Vec<u64> = model
-            .class_tokens
-            .iter()
-            .zip(&class_tokens)
             .map(|(a, h)| a - h)
             .collect();
         let (bias, per_token) = class_terms(
@@ -688,6 +693,27 @@ mod tests {
         let row = vec![(0, 1), (2, 2)];
         let a = nb.scores_without(&row, &h, 1);
         let b = refit.scores(&row);
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn held_out_scores_equal_a_refit_with_min_count() {
+        // Feature 1 has total 2: holding out one of its occurrences leaves 1 < min_count 2, so a
+        // refit drops it, from the vocabulary and from the class totals.
+        let settings = NaiveBayesSettings {
+            kind: NaiveBayesKind::Multinomial,
+            alpha: 1.0,
+            priors: ClassPriors::Learned,
+        };
+        let nb = NaiveBayes::from_counts(settings, 2, vec![3, 2, 1, 1, 2, 4], vec![3, 3]).unwrap();
+        let held: SparseCounts = vec![(1, 1)];
+        let h = HeldOut::new(&nb, &[(&held, 0)], 2);
+        // The refit: features 0 and 2 only (feature 1's remaining count is 1), docs [2, 3].
+        let refit = NaiveBayes::from_counts(settings, 2, vec![3, 2, 2, 4], vec![2, 3]).unwrap();
+        let a = nb.scores_without(&vec![(0, 1), (2, 1)], &h, 2);
+        let b = refit.scores(&vec![(0, 1), (1, 1)]);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
         }
