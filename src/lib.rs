@@ -34,7 +34,7 @@
 //!
 //! ## Defaults, chosen by measurement
 //! Multinomial naive Bayes, Lidstone alpha 0.1, unigrams and bigrams of Snowball-stemmed English
-//! terms, 10-fold temperature calibration, unsure below a calibrated confidence of 0.765. Each was
+//! terms, 10-fold temperature calibration, unsure below a calibrated confidence of 0.815. Each was
 //! chosen by cross-validation on the shipped data (examples `tune` and `calibration`); the README
 //! gives the tables and the reasons.
 //!
