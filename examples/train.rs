@@ -10,6 +10,7 @@
 //!   --folds K             cross-validation folds (default: 10; 0 skips cross-validation)
 //!   --holdout SHARE       also report a stratified train/test split, e.g. 0.3
 //!   --seed N              seed for folds and splits (default: 42)
+//!   --alpha A             Lidstone smoothing (default: nopitch's, 0.1)
 //!   --stream              train straight from the file without holding it in memory
 //!                         (no cross-validation; for very large files)
 //!   --repeat N            with --stream: read the file N times over (a large-input test)
@@ -34,6 +35,7 @@ struct Args {
     seed: u64,
     stream: bool,
     repeat: usize,
+    alpha: Option<f64>,
     json: bool,
 }
 
@@ -43,6 +45,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
     let (mut input, mut out, mut text, mut label, mut format) = (None, None, None, None, None);
     let (mut folds, mut holdout, mut seed, mut stream, mut json) = (10, None, 42, false, false);
     let mut repeat = 1;
+    let mut alpha = None;
     while let Some(arg) = parser.next()? {
         match arg {
             Long("out") => out = Some(PathBuf::from(parser.value()?)),
@@ -55,6 +58,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("seed") => seed = parser.value()?.parse()?,
             Long("stream") => stream = true,
             Long("repeat") => repeat = parser.value()?.parse()?,
+            Long("alpha") => alpha = Some(parser.value()?.parse()?),
             Long("json") => json = true,
             Long("help") | Short('h') => {
                 println!("usage: train DATA.csv [--out MODEL.json] [--text-column NAME] [--label-column NAME] [--tsv|--csv] [--folds K] [--holdout SHARE] [--seed N] [--stream] [--json]");
@@ -81,6 +85,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         seed,
         stream,
         repeat,
+        alpha,
         json,
     })
 }
@@ -98,7 +103,10 @@ fn progress(len: u64, what: &str) -> ProgressBar {
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let trainer = Trainer::new().seed(args.seed);
+    let mut trainer = Trainer::new().seed(args.seed);
+    if let Some(alpha) = args.alpha {
+        trainer = trainer.alpha(alpha);
+    }
     if args.stream {
         let start = std::time::Instant::now();
         let mut rows = 0u64;
