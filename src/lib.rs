@@ -66,6 +66,7 @@ pub mod linkedin;
 mod naive_bayes;
 mod persist;
 mod pretrained;
+pub mod review;
 pub mod text;
 mod triage;
 

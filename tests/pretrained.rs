@@ -85,3 +85,22 @@ fn probabilities_cover_every_label_and_sum_to_one() {
         assert_eq!(p.probability(p.label()), p.confidence());
     }
 }
+
+/// The pretrained model's fingerprint is the checksum that ends the shipped file, so a personal
+/// model that recorded it can tell when a release ships a different pretrained model.
+#[test]
+fn pretrained_fingerprint_is_the_shipped_files_checksum() {
+    let shipped = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/connection_requests.model"
+    ))
+    .unwrap();
+    let trailer: [u8; 8] = shipped[shipped.len() - 8..].try_into().unwrap();
+    let pretrained = Classifier::pretrained();
+    assert_eq!(pretrained.fingerprint(), u64::from_le_bytes(trailer));
+    let mut learned = pretrained.clone();
+    learned
+        .learn("Hi Sam, good to see you at the reunion", "known-contact")
+        .unwrap();
+    assert_ne!(learned.fingerprint(), pretrained.fingerprint());
+}

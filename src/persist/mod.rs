@@ -219,6 +219,35 @@ impl Classifier {
         Ok(())
     }
 
+    /// A stable 64-bit fingerprint of the model's contents: labels, vocabulary, counts,
+    /// calibration and every setting. Equal models have equal fingerprints, on every platform and
+    /// in every build that writes the same [`MODEL_VERSION`]; any change to the model changes it
+    /// (with the odds of a 64-bit hash collision). It is the FNV-1a 64 checksum that ends the
+    /// model's binary encoding ([`Classifier::write_to`]), so a binary model file's last 8 bytes
+    /// are its fingerprint, little-endian.
+    ///
+    /// Use it to tell which model something was built from, e.g. that a personal model was
+    /// learned on top of the pretrained model of an older release. It detects change, not
+    /// tampering: it is not a cryptographic hash. Computing it encodes the model (about as long
+    /// as a save, some milliseconds for the pretrained model).
+    ///
+    /// ```
+    /// use nopitch::Classifier;
+    /// let pretrained = Classifier::pretrained();
+    /// let mut mine = pretrained.clone();
+    /// assert_eq!(mine.fingerprint(), pretrained.fingerprint());
+    /// mine.learn("Great working with you at Acme!", "known-contact")?;
+    /// assert_ne!(mine.fingerprint(), pretrained.fingerprint());
+    /// # Ok::<(), nopitch::Error>(())
+    /// ```
+    pub fn fingerprint(&self) -> u64 {
+        let bytes = binary::encode(&self.model_file());
+        let (_, checksum) = bytes.split_at(bytes.len() - 8);
+        let mut le = [0u8; 8];
+        le.copy_from_slice(checksum);
+        u64::from_le_bytes(le)
+    }
+
     /// Writes the model as JSON to any writer.
     ///
     /// # Errors
@@ -540,6 +569,51 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn fingerprint_follows_the_contents() {
+        let c = small();
+        let f = c.fingerprint();
+        // Stable: the same for a clone, a reloaded copy and both formats' round trips.
+        assert_eq!(c.clone().fingerprint(), f);
+        assert_eq!(
+            Classifier::read_from(binary(&c).as_slice())
+                .unwrap()
+                .fingerprint(),
+            f
+        );
+        assert_eq!(
+            Classifier::read_from(json(&c).as_bytes())
+                .unwrap()
+                .fingerprint(),
+            f
+        );
+        // It is the checksum that ends the binary encoding.
+        let b = binary(&c);
+        assert_eq!(b[b.len() - 8..], f.to_le_bytes());
+        // Any change changes it; undoing the change restores it.
+        let mut learned = c.clone();
+        learned
+            .learn("Save 15% on your cloud bill", "sales")
+            .unwrap();
+        assert_ne!(learned.fingerprint(), f);
+        learned
+            .unlearn("Save 15% on your cloud bill", "sales")
+            .unwrap();
+        assert_eq!(learned, c);
+        assert_eq!(learned.fingerprint(), f);
+        let other = Trainer::new()
+            .calibration_folds(0)
+            .alpha(0.5)
+            .fit(&[
+                Example::new("Save 15% on your SAP licensing", "sales"),
+                Example::new("Book a demo of our cloud tool", "sales"),
+                Example::new("Great working with you at Acme", "known-contact"),
+                Example::new("We studied together at State U", "known-contact"),
+            ])
+            .unwrap();
+        assert_ne!(other.fingerprint(), f, "a setting alone changes it");
     }
 
     #[test]

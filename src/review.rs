@@ -1,0 +1,538 @@
+//! The triage file a person reviews: triaged invitations written as CSV with the model's verdict
+//! beside an editable category, and the corrections read back from the edited file.
+//!
+//! [`write_triaged`] writes the export's own columns followed by [`ADDED_COLUMNS`]. The
+//! `category` and `verdict` columns start equal; the reviewer changes `category` where the model
+//! was wrong (in a spreadsheet or an editor) and leaves `verdict` alone. [`Corrections`] reads
+//! the edited file back: a row is a correction when its category names one of the model's labels
+//! and differs from its verdict. This is the round trip behind `nopitch triage --out` and
+//! `nopitch learn`.
+//!
+//! ```
+//! use nopitch::linkedin::{triage, InvitationReader};
+//! use nopitch::review::{write_triaged, Corrections};
+//! use nopitch::{Classifier, TriagePolicy};
+//!
+//! let export = "From,To,Sent At,Message,Direction\n\
+//!               Dana Reyes,Sam Lee,\"1/29/26, 2:37 PM\",\"Save 15% on your SAP licensing, quick call?\",INCOMING\n";
+//! let clf = Classifier::pretrained();
+//! let reader = InvitationReader::from_reader(export.as_bytes())?;
+//! let headers = reader.headers().to_vec();
+//! let rows = triage(reader, &clf, &TriagePolicy::default())?;
+//! let mut file = Vec::new();
+//! write_triaged(&mut file, &headers, &rows)?;
+//! let written = String::from_utf8(file).unwrap();
+//! assert!(written.starts_with("From,To,Sent At,Message,Direction,category,verdict,"));
+//!
+//! // The reviewer says Dana is a former colleague after all.
+//! let edited = written.replacen(",sales,sales,", ",known-contact,sales,", 1);
+//! let review = Corrections::from_reader(edited.as_bytes(), "Message", clf.labels())?;
+//! assert_eq!(review.corrections.len(), 1);
+//! assert_eq!(review.corrections[0].label(), "known-contact");
+//! assert_eq!(review.corrections[0].line(), Some(2));
+//! # Ok::<(), nopitch::Error>(())
+//! ```
+
+use std::fmt;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::classifier::Classifier;
+use crate::dataset::{csv_error, find_columns, Example, LineCounted};
+use crate::error::{Error, Result};
+use crate::linkedin::{Triage, TriagedInvitation};
+use crate::triage::Action;
+
+/// The columns [`write_triaged`] adds after the export's own:
+///
+/// | column | content |
+/// |---|---|
+/// | `category` | the model's label (`sales`, `known-contact`, `personal`), or `no-note`, `outgoing`, `unknown-direction` for rows it did not judge; **the one column to edit** |
+/// | `verdict` | the same, as the model said it; left alone, so that edits can be told apart |
+/// | `confidence` | the calibrated probability of the verdict, e.g. `0.934` |
+/// | `unsure` | `yes` when the verdict is too uncertain to act on, else empty |
+/// | `action` | `accept`, `decline` or `review` |
+/// | `evidence` | the n-grams that weighed most, separated by `; ` |
+/// | `reply` | the canned reply, for declined invitations |
+pub const ADDED_COLUMNS: [&str; 7] = [
+    "category",
+    "verdict",
+    "confidence",
+    "unsure",
+    "action",
+    "evidence",
+    "reply",
+];
+
+/// The added fields of one triaged invitation, in the order of [`ADDED_COLUMNS`].
+fn added_fields(row: &TriagedInvitation) -> [String; 7] {
+    let unjudged = |name: &str, action: &str| {
+        [
+            name.to_string(),
+            name.to_string(),
+            String::new(),
+            String::new(),
+            action.to_string(),
+            String::new(),
+            String::new(),
+        ]
+    };
+    match &row.triage {
+        Triage::Judged(v, evidence) => [
+            v.category.label().to_string(),
+            v.category.label().to_string(),
+            format!("{:.3}", v.confidence),
+            if v.unsure { "yes" } else { "" }.to_string(),
+            v.action.name().to_string(),
+            evidence
+                .iter()
+                .map(|e| e.feature.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            match &v.action {
+                Action::Decline { reply } => reply.clone(),
+                _ => String::new(),
+            },
+        ],
+        Triage::NoNote => unjudged("no-note", "review"),
+        Triage::Outgoing => unjudged("outgoing", ""),
+        Triage::UnknownDirection => unjudged("unknown-direction", "review"),
+    }
+}
+
+/// Writes triaged invitations as CSV: `headers` (the export's header, as
+/// [`InvitationReader::headers`](crate::linkedin::InvitationReader::headers) gives it) followed
+/// by [`ADDED_COLUMNS`], then one row per invitation with the export's fields followed by the
+/// added ones. Short rows are padded so that every row has every column.
+///
+/// # Errors
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) if writing fails.
+pub fn write_triaged<W: Write>(
+    writer: W,
+    headers: &[String],
+    rows: &[TriagedInvitation],
+) -> Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(false)
+        .from_writer(writer);
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(io),
+        other => Error::io(std::io::Error::other(format!("{other:?}"))),
+    };
+    w.write_record(headers.iter().map(String::as_str).chain(ADDED_COLUMNS))
+        .map_err(io)?;
+    for row in rows {
+        let mut record = row.invitation.fields.clone();
+        record.resize(headers.len(), String::new());
+        record.extend(added_fields(row));
+        w.write_record(&record).map_err(io)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The most times [`Classifier::learn_correction`] learns one correction by default in the
+/// `nopitch` command. Measured on the shipped notes, a confident verdict on a note the model was
+/// trained on takes up to about 30 repetitions to turn; a note it has not seen, fewer.
+pub const MAX_CORRECTION_REPEATS: u32 = 32;
+
+impl Classifier {
+    /// Learns a correction: `text` is `label`. The example is learned once, then again until the
+    /// classifier gives `text` that label, at most `max_times` times in all (training on a
+    /// mistake until it is gone, as bogofilter's `bogominitrain` does). Returns how many times
+    /// it was learned.
+    ///
+    /// A single [`Classifier::learn`] may not change a confident verdict: when a model trained
+    /// on thousands of notes has the note's words firmly tied to another label, one more
+    /// example moves the probabilities but not the label. Repeating it pulls exactly the note's
+    /// own n-grams toward `label`, so the person's judgment holds for that note (and notes that
+    /// share its wording) without retraining. The same corrections learned in the same order
+    /// onto the same model always give the same model.
+    ///
+    /// ```
+    /// use nopitch::Classifier;
+    /// let mut clf = Classifier::pretrained();
+    /// let note = "Hi Jordan, I run a free Saturday coding club for kids at the library";
+    /// assert_eq!(clf.classify(note).label(), "personal");
+    /// let times = clf.learn_correction(note, "sales", 32)?;
+    /// assert!(times >= 1);
+    /// assert_eq!(clf.classify(note).label(), "sales");
+    /// # Ok::<(), nopitch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) if `max_times` is 0;
+    /// otherwise as [`Classifier::learn`]. The model is unchanged on error.
+    pub fn learn_correction(&mut self, text: &str, label: &str, max_times: u32) -> Result<u32> {
+        if max_times == 0 {
+            return Err(Error::invalid("max_times", 0, "at least 1"));
+        }
+        // Refuse up front what `learn` would refuse part-way, so that an error changes nothing:
+        // the repetitions must fit the model's totals as a whole (the bound `learn` checks).
+        let bound = (text.len() as u64)
+            .saturating_mul(self.inner.settings.features.ngram_range.1 as u64)
+            .saturating_mul(max_times as u64);
+        if !self.inner.nb.can_add(bound, max_times as u64) {
+            return Err(Error::new(crate::ErrorKind::TooManyCounts {
+                limit: crate::naive_bayes::MAX_TOTAL_COUNT,
+            }));
+        }
+        self.learn(text, label)?;
+        let mut times = 1;
+        while times < max_times && self.classify(text).label() != label {
+            self.learn(text, label)?;
+            times += 1;
+        }
+        Ok(times)
+    }
+}
+
+/// Why a row of a reviewed file that differs from its verdict was not taken as a correction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The category is not one of the model's labels (a typo, or a label of another model).
+    NotALabel {
+        /// The category as written.
+        category: String,
+    },
+    /// The model gave the row no verdict (`no-note`, `outgoing`, `unknown-direction`), so there
+    /// is no judged note to correct.
+    NoVerdict {
+        /// The verdict column as written.
+        verdict: String,
+    },
+    /// The row's text is empty: there is nothing to learn from.
+    EmptyText,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::NotALabel { category } => {
+                write!(f, "category {category:?} is not one of the model's labels")
+            }
+            SkipReason::NoVerdict { verdict } if verdict.is_empty() => {
+                write!(f, "the model gave no verdict on this row")
+            }
+            SkipReason::NoVerdict { verdict } => {
+                write!(f, "the model gave no verdict on this row ({verdict})")
+            }
+            SkipReason::EmptyText => write!(f, "the note is empty"),
+        }
+    }
+}
+
+/// A row of a reviewed file whose edit was not taken as a correction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The 1-based line the row starts on.
+    pub line: u64,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// What a reviewed triage file says: the corrections, and the rows that were left alone or
+/// could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Corrections {
+    /// The rows whose category was changed to another of the model's labels: the note with the
+    /// reviewer's label (in the label's canonical spelling) and the line it starts on.
+    pub corrections: Vec<Example>,
+    /// Rows whose category still equals the verdict.
+    pub unchanged: usize,
+    /// Rows whose category differs from the verdict but cannot be learned, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// The label among `labels` that a person meant by `written`, compared leniently: surrounding
+/// spaces and ASCII case are ignored, and spaces or underscores count as hyphens, so
+/// `" Known contact"` finds `known-contact`. `None` if it matches none of them.
+///
+/// ```
+/// let labels = ["known-contact".to_string(), "personal".into(), "sales".into()];
+/// assert_eq!(nopitch::review::find_label("Known_Contact ", &labels), Some("known-contact"));
+/// assert_eq!(nopitch::review::find_label("spam", &labels), None);
+/// ```
+pub fn find_label<'a>(written: &str, labels: &'a [String]) -> Option<&'a str> {
+    let wanted = normalize(written);
+    labels
+        .iter()
+        .find(|l| normalize(l) == wanted)
+        .map(String::as_str)
+}
+
+/// A label as a person may type it: trimmed, ASCII lowercase, spaces and underscores as hyphens.
+fn normalize(category: &str) -> String {
+    category
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '_' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+impl Corrections {
+    /// Reads a reviewed triage file (written by [`write_triaged`], then edited).
+    ///
+    /// `text_column` names the column holding the note (`Message` in an invitations export);
+    /// `labels` are the labels of the model that will learn the corrections
+    /// ([`Classifier::labels`](crate::Classifier::labels)). A category matches a label as
+    /// [`find_label`] says.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) if the file cannot be read; otherwise as
+    /// [`Corrections::from_reader`], with the path in the error.
+    pub fn from_path(
+        path: impl AsRef<Path>,
+        text_column: &str,
+        labels: &[String],
+    ) -> Result<Corrections> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io(e).with_path(path))?;
+        read(file, Some(path.to_path_buf()), text_column, labels).map_err(|e| e.with_path(path))
+    }
+
+    /// Reads a reviewed triage file from any reader; see [`Corrections::from_path`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::MissingColumns`](crate::ErrorKind::MissingColumns) if the header lacks the
+    /// text column, `category` or `verdict` (naming each), and
+    /// [`ErrorKind::Csv`](crate::ErrorKind::Csv) with the line of a row that cannot be read
+    /// (bad quoting, invalid UTF-8).
+    pub fn from_reader(reader: impl Read, text_column: &str, labels: &[String]) -> Result<Self> {
+        read(reader, None, text_column, labels)
+    }
+}
+
+fn read(
+    reader: impl Read,
+    path: Option<PathBuf>,
+    text_column: &str,
+    labels: &[String],
+) -> Result<Corrections> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(LineCounted::new(reader));
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(csv_error(e, reader.get_ref(), path.as_deref())),
+    };
+    let [text_at, category_at, verdict_at] =
+        find_columns(&headers, [text_column, "category", "verdict"])?;
+    let label_of = |category: &str| find_label(category, labels);
+    let mut out = Corrections::default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(e, reader.get_ref(), path.as_deref())),
+        }
+        let line = record
+            .position()
+            .map_or(0, |p| reader.get_ref().line_of(p.byte()));
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let (text, category, verdict) = (field(text_at), field(category_at), field(verdict_at));
+        if normalize(category) == normalize(verdict) {
+            out.unchanged += 1;
+            continue;
+        }
+        let reason = match (label_of(category), label_of(verdict)) {
+            (_, None) => SkipReason::NoVerdict {
+                verdict: verdict.trim().to_string(),
+            },
+            (None, Some(_)) => SkipReason::NotALabel {
+                category: category.trim().to_string(),
+            },
+            (Some(_), Some(_)) if text.trim().is_empty() => SkipReason::EmptyText,
+            (Some(label), Some(_)) => {
+                out.corrections
+                    .push(Example::new(text, label).with_line(line));
+                continue;
+            }
+        };
+        out.skipped.push(Skipped { line, reason });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linkedin::{triage, InvitationReader};
+    use crate::{Classifier, ErrorKind, TriagePolicy};
+
+    const EXPORT: &str = "From,To,Sent At,Message,Direction\n\
+        Dana Reyes,Sam Lee,\"1/29/26, 2:37 PM\",\"Save 15% on your SAP licensing, quick call?\",INCOMING\n\
+        Ana Li,Sam Lee,\"1/30/26, 9:05 AM\",,INCOMING\n\
+        Sam Lee,Bo Chen,\"1/30/26, 9:05 AM\",\"Hi Bo, great to meet you\",OUTGOING\n\
+        Lee Park,Sam Lee,\"2/1/26, 8:00 AM\",\"Great working with you on the Banner upgrade at State U!\",INCOMING\n";
+
+    fn triaged() -> String {
+        let clf = Classifier::pretrained();
+        let reader = InvitationReader::from_reader(EXPORT.as_bytes()).unwrap();
+        let headers = reader.headers().to_vec();
+        let rows = triage(
+            reader,
+            &clf,
+            &TriagePolicy::new().decline_reply("No, thanks."),
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_triaged(&mut out, &headers, &rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn written_rows_keep_the_export_and_add_the_verdict() {
+        let text = triaged();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|r| r.len() == 5 + ADDED_COLUMNS.len()));
+        assert_eq!(&rows[0][3], "Save 15% on your SAP licensing, quick call?");
+        assert_eq!(
+            (&rows[0][5], &rows[0][6], &rows[0][9], &rows[0][11]),
+            ("sales", "sales", "decline", "No, thanks.")
+        );
+        assert!(rows[0][7].parse::<f64>().unwrap() > 0.5);
+        assert_eq!(
+            (&rows[1][5], &rows[1][6], &rows[1][9]),
+            ("no-note", "no-note", "review")
+        );
+        assert_eq!((&rows[2][5], &rows[2][6]), ("outgoing", "outgoing"));
+        assert_eq!(
+            (&rows[3][5], &rows[3][9], &rows[3][11]),
+            ("known-contact", "accept", "")
+        );
+        // Untouched, the file holds no corrections.
+        let clf = Classifier::pretrained();
+        let review = Corrections::from_reader(text.as_bytes(), "Message", clf.labels()).unwrap();
+        assert_eq!(review.corrections, vec![]);
+        assert_eq!((review.unchanged, review.skipped.len()), (4, 0));
+    }
+
+    #[test]
+    fn only_edits_to_a_label_of_judged_notes_are_corrections() {
+        let clf = Classifier::pretrained();
+        let mut rows: Vec<Vec<String>> = csv::Reader::from_reader(triaged().as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        rows[0][5] = " Known contact ".into(); // lenient spelling of a label
+        rows[1][5] = "personal".into(); // no note to learn from
+        rows[2][5] = "sales".into(); // an outgoing invitation
+        rows[3][5] = "spam".into(); // not a label
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(
+            ["From", "To", "Sent At", "Message", "Direction"]
+                .into_iter()
+                .chain(ADDED_COLUMNS),
+        )
+        .unwrap();
+        for r in &rows {
+            w.write_record(r).unwrap();
+        }
+        let edited = w.into_inner().unwrap();
+        let review = Corrections::from_reader(edited.as_slice(), "Message", clf.labels()).unwrap();
+        assert_eq!(
+            review.corrections,
+            vec![Example::new(
+                "Save 15% on your SAP licensing, quick call?",
+                "known-contact"
+            )
+            .with_line(2)]
+        );
+        assert_eq!(review.unchanged, 0);
+        assert_eq!(
+            review.skipped,
+            vec![
+                Skipped {
+                    line: 3,
+                    reason: SkipReason::NoVerdict {
+                        verdict: "no-note".into()
+                    }
+                },
+                Skipped {
+                    line: 4,
+                    reason: SkipReason::NoVerdict {
+                        verdict: "outgoing".into()
+                    }
+                },
+                Skipped {
+                    line: 5,
+                    reason: SkipReason::NotALabel {
+                        category: "spam".into()
+                    }
+                },
+            ]
+        );
+        assert!(review.skipped[2].reason.to_string().contains("\"spam\""));
+    }
+
+    #[test]
+    fn a_correction_is_learned_until_the_note_gets_its_label() {
+        let pretrained = Classifier::pretrained();
+        let note = "Hi Jordan, I run a free Saturday coding club for kids at the public library. \
+                    Would you ever be up for giving a short talk about what IT people do?";
+        assert_eq!(pretrained.classify(note).label(), "personal");
+        // One plain learn moves the probability but not this confident verdict.
+        let mut once = pretrained.clone();
+        once.learn(note, "sales").unwrap();
+        let p = once.classify(note);
+        assert_eq!(p.label(), "personal");
+        assert!(p.probability("sales") > pretrained.classify(note).probability("sales"));
+
+        let mut corrected = pretrained.clone();
+        let times = corrected.learn_correction(note, "sales", 32).unwrap();
+        assert!(times > 1, "{times}");
+        assert_eq!(corrected.classify(note).label(), "sales");
+        // It stopped as soon as the label turned: one repetition fewer does not turn it.
+        let mut fewer = pretrained.clone();
+        for _ in 0..times - 1 {
+            fewer.learn(note, "sales").unwrap();
+        }
+        assert_eq!(fewer.classify(note).label(), "personal");
+        // Deterministic: the same correction on the same model gives the same model.
+        let mut again = pretrained.clone();
+        assert_eq!(again.learn_correction(note, "sales", 32).unwrap(), times);
+        assert_eq!(again, corrected);
+        // A cap is honoured, and a verdict that already agrees is learned once.
+        let mut capped = pretrained.clone();
+        assert_eq!(capped.learn_correction(note, "sales", 1).unwrap(), 1);
+        assert_eq!(capped, once);
+        let mut agreeing = pretrained.clone();
+        assert_eq!(agreeing.learn_correction(note, "personal", 32).unwrap(), 1);
+        assert!(pretrained
+            .clone()
+            .learn_correction(note, "sales", 0)
+            .is_err());
+        // An error changes nothing.
+        let mut unchanged = pretrained.clone();
+        assert!(unchanged.learn_correction(note, " ", 32).is_err());
+        assert_eq!(unchanged, pretrained);
+    }
+
+    #[test]
+    fn a_file_without_the_review_columns_names_them() {
+        let e = Corrections::from_reader(EXPORT.as_bytes(), "Message", &[]).unwrap_err();
+        match e.kind() {
+            ErrorKind::MissingColumns { missing, .. } => {
+                assert_eq!(missing, &["category".to_string(), "verdict".to_string()])
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = b"Message,category,verdict\nok,sales,sales\n\xff\xfe,sales,personal\n";
+        let e = Corrections::from_reader(&bad[..], "Message", &["sales".into()]).unwrap_err();
+        assert_eq!(e.line(), Some(3), "{e}");
+    }
+}
