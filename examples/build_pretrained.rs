@@ -9,7 +9,17 @@
 
 use nopitch::{read_examples, CsvOptions, Trainer};
 
+mod common;
+
+const USAGE: &str = "
+Trains the pretrained model on datasets/connection_requests.csv with the default settings and
+writes datasets/connection_requests.model (the model Classifier::pretrained() loads).
+
+usage: cargo run --release --example build_pretrained
+";
+
 fn main() {
+    common::arguments(USAGE, &[], 0);
     let examples =
         read_examples("datasets/connection_requests.csv", &CsvOptions::csv()).expect("dataset");
     let clf = Trainer::new().fit(&examples).expect("training");

@@ -16,6 +16,8 @@ use std::fmt::Write as _;
 
 use nopitch::{cross_validate, read_examples, CsvOptions, Evaluation, Example, Trainer};
 
+mod common;
+
 const BINS: usize = 10;
 
 /// Per bin: (count, mean confidence, accuracy).
@@ -173,8 +175,16 @@ fn before_after(name: &str, examples: &[Example]) -> (Evaluation, Evaluation) {
     (before, after)
 }
 
+const USAGE: &str = "
+Expected calibration error before and after calibration (10-fold cross-validation), the
+reliability diagram datasets/reliability.svg, and the cost of each unsure threshold.
+
+usage: cargo run --release --example calibration -- [SMS_SPAM_COLLECTION.tsv]
+";
+
 fn main() {
-    let sms = std::env::args().nth(1);
+    let (_, values) = common::arguments(USAGE, &[], 1);
+    let sms = values.into_iter().next();
     println!("## Expected calibration error, 10-fold cross-validation (seed 42), 10 bins\n");
     println!("| data | notes | ECE before | ECE after | accuracy |");
     println!("|---|---|---|---|---|");

@@ -6,6 +6,8 @@
 //! echo "Great working with you on the Banner upgrade!" | cargo run --release --example classify
 //! cargo run --release --example classify -- --model my.model "some note"
 //! ```
+//!
+//! The `nopitch` command does the same and more: `nopitch classify` (`--json` for JSON Lines).
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -31,6 +33,9 @@ fn print(clf: &Classifier, text: &str) {
     }
 }
 
+const USAGE: &str = "usage: classify [--model MODEL] [TEXT...]
+Classifies each TEXT (or each line of standard input) with the pretrained model or MODEL.";
+
 fn main() {
     if let Err(e) = run() {
         eprintln!("error: {e}");
@@ -45,6 +50,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(arg) = parser.next()? {
         match arg {
             Long("model") => model = Some(PathBuf::from(parser.value()?)),
+            Long("help") | Short('h') => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             Value(v) => texts.push(v.string()?),
             _ => return Err(arg.unexpected().into()),
         }

@@ -4,10 +4,15 @@
 //! cargo run --release --example evaluate -- TEST.csv [--model MODEL.json] [--json]
 //!     [--text-column NAME] [--label-column NAME] [--tsv|--csv]
 //! ```
+//!
+//! The `nopitch` command does the same: `nopitch evaluate TEST.csv --model MODEL`.
 
 use std::path::PathBuf;
 
 use nopitch::{evaluate, read_examples, Classifier, CsvOptions};
+
+const USAGE: &str = "usage: evaluate TEST.csv [--model MODEL] [--json] [--text-column NAME] [--label-column NAME] [--tsv|--csv]
+Scores the pretrained model (or MODEL) on a labelled CSV/TSV file.";
 
 fn main() {
     if let Err(e) = run() {
@@ -29,11 +34,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             Long("label-column") => label = Some(parser.value()?.string()?),
             Long("tsv") => format = Some(CsvOptions::tsv()),
             Long("csv") => format = Some(CsvOptions::csv()),
+            Long("help") | Short('h') => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
             _ => return Err(arg.unexpected().into()),
         }
     }
-    let input = input.ok_or("usage: evaluate TEST.csv [--model MODEL.json] [--json]")?;
+    let input = input.ok_or(USAGE)?;
     let mut options = format.unwrap_or_else(|| CsvOptions::for_path(&input));
     if let Some(t) = text {
         options = options.text_column(t);

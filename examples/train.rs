@@ -17,6 +17,9 @@
 //!   --json                print the report as JSON
 //! ```
 //!
+//! The `nopitch` command does the same: `nopitch train DATA.csv --out MODEL` (without
+//! `--repeat`).
+//!
 //! Reproduces the SMS Spam Collection result in the README:
 //! `cargo run --release --example train -- ../shared/datasets/sms_spam_collection.tsv --text-column SMS --label-column Label --holdout 0.3`
 
@@ -61,7 +64,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("alpha") => alpha = Some(parser.value()?.parse()?),
             Long("json") => json = true,
             Long("help") | Short('h') => {
-                println!("usage: train DATA.csv [--out MODEL.json] [--text-column NAME] [--label-column NAME] [--tsv|--csv] [--folds K] [--holdout SHARE] [--seed N] [--stream] [--json]");
+                println!("usage: train DATA.csv [--out MODEL] [--text-column NAME] [--label-column NAME] [--tsv|--csv] [--folds K] [--holdout SHARE] [--seed N] [--alpha A] [--stream [--repeat N]] [--json]");
                 std::process::exit(0);
             }
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),

@@ -6,56 +6,25 @@
 //! ```
 //!
 //! Prints a summary (counts per category; pitches first, each with the sender, the confidence
-//! and the top evidence) and, with `--out`, writes a CSV with the export's columns plus
-//! `category`, `confidence`, `action` and `evidence`.
+//! and the top evidence) and, with `--out`, writes a CSV with the export's columns plus the
+//! columns of `nopitch::review::ADDED_COLUMNS` (`category`, `verdict`, `confidence`, …).
+//!
+//! The `nopitch` command does the same and more: `nopitch triage` prints the reply for each
+//! declined pitch, and `nopitch learn` learns from the triage file once you have corrected it.
 
 use std::path::PathBuf;
 
 use nopitch::linkedin::{triage, InvitationReader, Triage, TriagedInvitation};
+use nopitch::review::write_triaged;
 use nopitch::{Category, Classifier, TriagePolicy};
+
+const USAGE: &str = "usage: triage Invitations.csv [--out FILE] [--model MODEL]
+Triages the invitations of a LinkedIn export with the pretrained model (or MODEL).";
 
 fn main() {
     if let Err(e) = run() {
         eprintln!("error: {e}");
         std::process::exit(1);
-    }
-}
-
-/// The added columns of one row: category, confidence, action, evidence.
-fn added_columns(row: &TriagedInvitation) -> [String; 4] {
-    match &row.triage {
-        Triage::Judged(v, evidence) => [
-            if v.unsure {
-                format!("{} (unsure)", v.category)
-            } else {
-                v.category.to_string()
-            },
-            format!("{:.3}", v.confidence),
-            v.action.name().to_string(),
-            evidence
-                .iter()
-                .map(|e| e.feature.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ],
-        Triage::NoNote => [
-            "no-note".into(),
-            String::new(),
-            "review".into(),
-            String::new(),
-        ],
-        Triage::Outgoing => [
-            "outgoing".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ],
-        Triage::UnknownDirection => [
-            "unknown-direction".into(),
-            String::new(),
-            "review".into(),
-            String::new(),
-        ],
     }
 }
 
@@ -67,11 +36,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         match arg {
             Long("out") => out = Some(PathBuf::from(parser.value()?)),
             Long("model") => model = Some(PathBuf::from(parser.value()?)),
+            Long("help") | Short('h') => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
             _ => return Err(arg.unexpected().into()),
         }
     }
-    let input = input.ok_or("usage: triage Invitations.csv [--out FILE] [--model MODEL.json]")?;
+    let input = input.ok_or(USAGE)?;
     let clf = match model {
         Some(path) => Classifier::load(path)?,
         None => Classifier::pretrained(),
@@ -108,28 +81,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         group.sort_by(|a, b| confidence(b).total_cmp(&confidence(a)));
         println!("\n{category}:");
         for row in group {
-            let [_, conf, action, evidence] = added_columns(row);
-            let unsure = matches!(&row.triage, Triage::Judged(v, _) if v.unsure);
+            let Triage::Judged(v, evidence) = &row.triage else {
+                continue;
+            };
+            let evidence: Vec<&str> = evidence.iter().map(|e| e.feature.as_str()).collect();
             println!(
-                "  {:<24} {conf}  {action:<8}{}  {}",
+                "  {:<24} {:.3}  {:<8}{}  {}",
                 row.invitation.from,
-                if unsure { " (unsure)" } else { "" },
-                evidence
+                v.confidence,
+                v.action.name(),
+                if v.unsure { " (unsure)" } else { "" },
+                evidence.join("; ")
             );
         }
     }
     if let Some(out) = out {
-        let mut w = csv::Writer::from_path(&out)?;
-        let mut header = headers.clone();
-        header.extend(["category", "confidence", "action", "evidence"].map(String::from));
-        w.write_record(&header)?;
-        for row in &rows {
-            let mut record = row.invitation.fields.clone();
-            record.resize(headers.len(), String::new());
-            record.extend(added_columns(row));
-            w.write_record(&record)?;
-        }
-        w.flush()?;
+        write_triaged(std::fs::File::create(&out)?, &headers, &rows)?;
         println!("\nwrote {}", out.display());
     }
     Ok(())

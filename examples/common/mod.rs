@@ -1,9 +1,31 @@
-//! Helpers shared by the measurement examples: the slices (voices) of the shipped dataset and
-//! leave-one-slice-out evaluation.
+//! Helpers shared by the measurement examples: their command line, the slices (voices) of the
+//! shipped dataset and leave-one-slice-out evaluation.
 
 #![allow(dead_code)]
 
 use nopitch::{evaluate, Evaluation, Example, Trainer};
+
+/// The arguments of an example that takes only the given `--flags` and at most `max_values`
+/// plain values: `--help` (or `-h`) prints `usage` and exits; anything else exits with an error
+/// (code 2), so that a typo never starts a long run or overwrites a file. Returns the flags
+/// given and the values.
+pub fn arguments(usage: &str, flags: &[&str], max_values: usize) -> (Vec<String>, Vec<String>) {
+    let (mut seen, mut values) = (Vec::new(), Vec::new());
+    for arg in std::env::args().skip(1) {
+        if arg == "--help" || arg == "-h" {
+            println!("{}", usage.trim());
+            std::process::exit(0);
+        } else if flags.contains(&arg.as_str()) {
+            seen.push(arg);
+        } else if !arg.starts_with('-') && values.len() < max_values {
+            values.push(arg);
+        } else {
+            eprintln!("error: unexpected argument {arg:?}\n\n{}", usage.trim());
+            std::process::exit(2);
+        }
+    }
+    (seen, values)
+}
 
 /// The shipped dataset and its side file of slices.
 pub const DATA: &str = "datasets/connection_requests.csv";
