@@ -21,6 +21,8 @@
 //!   [evidence](Prediction::evidence) behind it.
 //! - [`Trainer`]: settings, then [`fit`](Trainer::fit) on your own [`Example`]s, with any label set.
 //! - [`ExampleReader`] and [`CsvOptions`]: labelled CSV/TSV in, with errors that name the line.
+//! - [`linkedin`] and [`review`]: a LinkedIn export triaged into a file a person corrects, and
+//!   the corrections read back and learned ([`Classifier::learn_correction`]).
 //!
 //! ## The labels
 //! - `sales`: an unsolicited commercial approach from someone with no relationship to the
@@ -51,6 +53,8 @@
 //!
 //! ## Crate features
 //! - `rayon` (off by default): [`Classifier::classify_batch`] on every core.
+//! - `cli` (off by default): builds the `nopitch` command (`cargo install --path . --features
+//!   cli`); the library itself does not use it.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
