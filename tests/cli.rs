@@ -223,7 +223,17 @@ fn usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(r.status.code(), Some(2));
-    assert!(!s.home().exists(), "a usage error writes nothing");
+    // An empty NOPITCH_MODEL is no model file.
+    let r = s
+        .command(&["classify", PITCH])
+        .env("NOPITCH_MODEL", "")
+        .output()
+        .unwrap();
+    assert_eq!(Run::from(r).ok().label(), "sales");
+    assert!(
+        !s.home().join("corrections.csv").exists(),
+        "a usage error writes nothing"
+    );
 }
 
 #[test]
@@ -366,6 +376,18 @@ fn triage_refuses_bad_input_naming_file_and_line() {
         r.stderr
     );
     assert!(!out.exists(), "nothing written on error");
+
+    // A triage file is not an export.
+    let triaged = s.path("triaged.csv");
+    s.run(&["triage", SAMPLE, "--out", triaged.to_str().unwrap()])
+        .ok();
+    let r = s.run(&["triage", triaged.to_str().unwrap()]).input_error();
+    assert!(
+        r.stderr
+            .contains("triaged.csv: line 1: this is already a triage file"),
+        "{}",
+        r.stderr
+    );
 
     let empty_folder = s.path("empty");
     fs::create_dir_all(&empty_folder).unwrap();
@@ -630,6 +652,23 @@ fn an_upgrade_or_a_crash_rebuilds_the_personal_model_from_the_corrections() {
     );
     assert!(r.stderr.contains("2 corrections"), "{}", r.stderr);
     assert_eq!(r.label(), "sales");
+
+    // A personal model that is not the one saved with personal.json (e.g. restored from an old
+    // copy): here, the pretrained model itself.
+    s.run(&["model", "--reset"]).ok();
+    s.run(&["learn", "--label", "known-contact", PITCH]).ok();
+    fs::write(
+        &model_path,
+        include_bytes!("../datasets/connection_requests.model"),
+    )
+    .unwrap();
+    let r = s.run(&["classify", PITCH]).ok();
+    assert!(
+        r.stderr.contains("is not the personal model saved with"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.label(), "known-contact");
 
     // A missing personal model.
     fs::remove_file(&model_path).unwrap();

@@ -137,13 +137,20 @@ fn resolve_label<'a>(written: &str, model: &'a Classifier) -> Result<&'a str, Fa
     })
 }
 
-/// The corrections in a file: an edited triage file, or a labelled CSV/TSV.
+/// The corrections in a file: an edited triage file (with the number of rows left unchanged), or
+/// a labelled CSV/TSV.
 fn corrections_in_file(
     path: &Path,
     model: &Classifier,
     skipped: &mut Vec<Skip>,
-) -> Result<(Vec<Example>, usize), Failure> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| in_file(path, e))?;
+) -> Result<(Vec<Example>, Option<usize>), Failure> {
+    let tsv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if tsv { b'\t' } else { b',' })
+        .from_path(path)
+        .map_err(|e| in_file(path, e))?;
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| in_file(path, e))?
@@ -167,7 +174,7 @@ fn corrections_in_file(
                 other => other.to_string(),
             },
         }));
-        return Ok((review.corrections, review.unchanged));
+        return Ok((review.corrections, Some(review.unchanged)));
     }
     if has("text") && has("label") {
         let examples = ExampleReader::from_path(path, &CsvOptions::for_path(path))
@@ -189,7 +196,7 @@ fn corrections_in_file(
                 }),
             }
         }
-        return Ok((out, 0));
+        return Ok((out, None));
     }
     Err(in_file(
         path,
@@ -228,7 +235,7 @@ pub fn run_learn(
                 ));
             }
             let notes = args.args.iter().map(|t| Example::new(t, label)).collect();
-            (notes, 0, None)
+            (notes, None, None)
         }
         None => {
             let path = PathBuf::from(&args.args[0]);
@@ -319,7 +326,7 @@ pub fn run_learn(
             );
         }
     }
-    if from_file.is_some() {
+    if let Some(unchanged) = unchanged {
         outln!(out, "unchanged: {}", plural(unchanged, "row"));
     }
     if !skipped.is_empty() {

@@ -135,6 +135,10 @@ pub fn usage_error(subcommand: &str, message: impl std::fmt::Display) -> ! {
 }
 
 fn main() -> ExitCode {
+    // An empty NOPITCH_MODEL means unset, as for NOPITCH_HOME (clap would call it a missing value).
+    if std::env::var_os("NOPITCH_MODEL").is_some_and(|v| v.is_empty()) {
+        std::env::remove_var("NOPITCH_MODEL");
+    }
     let matches = Cli::command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,

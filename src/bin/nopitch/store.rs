@@ -5,7 +5,7 @@
 //!   corrections.csv   every correction, in order (label,text,verdict,base,time): the truth
 //!   personal.model    the pretrained model with the corrections learned: a cache of the above
 //!   personal.json     what personal.model was built from: the pretrained model's fingerprint
-//!                     and a digest of corrections.csv
+//!                     and a digest of corrections.csv (and personal.model's own fingerprint)
 //! ```
 //!
 //! A correction is appended to `corrections.csv` and flushed to disk before `personal.model`
@@ -61,6 +61,9 @@ struct State {
     corrections: usize,
     /// FNV-1a 64 of `corrections.csv` as it was when `personal.model` was saved, in hex.
     corrections_digest: String,
+    /// The fingerprint of `personal.model` itself, in hex: a personal model that is not the one
+    /// saved with this state (restored from elsewhere, half-replaced) is rebuilt.
+    model: String,
 }
 
 /// The model a command uses, and where it came from.
@@ -276,7 +279,22 @@ impl Store {
                 self.log_path().display()
             ));
         }
-        Classifier::load(self.model_path()).map_err(|e| format!("{e}"))
+        let path = self.model_path();
+        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let model = Classifier::read_from(bytes.as_slice())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        // A binary model file ends with its fingerprint (see `Classifier::fingerprint`).
+        let trailer: [u8; 8] = bytes[bytes.len().saturating_sub(8)..]
+            .try_into()
+            .unwrap_or_default();
+        if state.model != hex(u64::from_le_bytes(trailer)) {
+            return Err(format!(
+                "{} is not the personal model saved with {}",
+                path.display(),
+                self.state_path().display()
+            ));
+        }
+        Ok(model)
     }
 
     /// Saves the personal model and then `personal.json`, both atomically.
@@ -292,6 +310,7 @@ impl Store {
             base: hex(base),
             corrections,
             corrections_digest: hex(fnv1a(log)),
+            model: hex(model.fingerprint()),
         };
         let json = serde_json::to_vec_pretty(&state).map_err(|e| Failure::Input(e.to_string()))?;
         write_atomically(&self.state_path(), &json)

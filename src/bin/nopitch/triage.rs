@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use nopitch::linkedin::{triage, InvitationReader, Triage, TriagedInvitation};
-use nopitch::review::write_triaged;
+use nopitch::review::{write_triaged, ADDED_COLUMNS};
 use nopitch::{Category, TriagePolicy, DEFAULT_DECLINE_REPLY};
 
 use crate::{in_file, outln, store, ChosenModel, Failure};
@@ -98,6 +98,12 @@ pub fn run(args: &Args, chosen: Option<&ChosenModel>, out: &mut impl Write) -> R
     let reader: Box<dyn Read> = Box::new(bar.wrap_read(file));
     let reader = InvitationReader::from_reader(reader).map_err(|e| in_file(&input, e))?;
     let headers = reader.headers().to_vec();
+    if let Some(added) = headers.iter().find(|h| ADDED_COLUMNS.contains(&h.as_str())) {
+        return Err(in_file(
+            &input,
+            format!("line 1: this is already a triage file (it has a {added:?} column); give the export's Invitations.csv"),
+        ));
+    }
     let policy = TriagePolicy::new().decline_reply(args.reply.clone());
     let rows = triage(reader, clf, &policy).map_err(|e| in_file(&input, e))?;
     bar.finish_and_clear();
