@@ -30,4 +30,19 @@ impl Classifier {
             })
             .clone()
     }
+
+    /// The [fingerprint](Classifier::fingerprint) of [`Classifier::pretrained`], without
+    /// decoding the model: the checksum that ends the shipped file. A personal model that
+    /// recorded it can tell whether this build ships the pretrained model it was built on, at no
+    /// cost.
+    ///
+    /// ```
+    /// use nopitch::Classifier;
+    /// assert_eq!(Classifier::pretrained_fingerprint(), Classifier::pretrained().fingerprint());
+    /// ```
+    pub fn pretrained_fingerprint() -> u64 {
+        let mut trailer = [0u8; 8];
+        trailer.copy_from_slice(&PRETRAINED_MODEL[PRETRAINED_MODEL.len() - 8..]);
+        u64::from_le_bytes(trailer)
+    }
 }

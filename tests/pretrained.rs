@@ -98,6 +98,10 @@ fn pretrained_fingerprint_is_the_shipped_files_checksum() {
     let trailer: [u8; 8] = shipped[shipped.len() - 8..].try_into().unwrap();
     let pretrained = Classifier::pretrained();
     assert_eq!(pretrained.fingerprint(), u64::from_le_bytes(trailer));
+    assert_eq!(
+        Classifier::pretrained_fingerprint(),
+        pretrained.fingerprint()
+    );
     let mut learned = pretrained.clone();
     learned
         .learn("Hi Sam, good to see you at the reunion", "known-contact")

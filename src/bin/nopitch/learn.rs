@@ -91,7 +91,7 @@ impl Target {
             },
             Source::Pretrained { store: Some(store) } => Target {
                 store,
-                base: model.fingerprint(),
+                base: Classifier::pretrained_fingerprint(),
                 model,
                 corrections: Vec::new(),
             },

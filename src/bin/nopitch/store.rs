@@ -224,13 +224,12 @@ impl Store {
                 source: Source::Pretrained { store: Some(self) },
             });
         }
-        let pretrained = Classifier::pretrained();
-        let base = pretrained.fingerprint();
+        let base = Classifier::pretrained_fingerprint();
         let digest = fnv1a(&bytes);
         let classifier = match self.check(base, digest, corrections.len()) {
             Ok(model) => model,
             Err(why) => {
-                let rebuilt = replay(&pretrained, &corrections, &self.log_path())?;
+                let rebuilt = replay(&Classifier::pretrained(), &corrections, &self.log_path())?;
                 eprintln!(
                     "note: rebuilt your personal model from the pretrained model and {} in {}: {why}",
                     plural(corrections.len(), "correction"),
@@ -370,14 +369,13 @@ impl Store {
         corrections: &[Correction],
         indexes: &HashSet<usize>,
     ) -> Result<Classifier, Failure> {
-        let pretrained = Classifier::pretrained();
         let remaining: Vec<Correction> = corrections
             .iter()
             .enumerate()
             .filter(|(i, _)| !indexes.contains(i))
             .map(|(_, c)| c.clone())
             .collect();
-        let model = replay(&pretrained, &remaining, &self.log_path())?;
+        let model = replay(&Classifier::pretrained(), &remaining, &self.log_path())?;
         let path = self.log_path();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -403,7 +401,12 @@ impl Store {
                 }
             }
         } else {
-            self.save(&model, pretrained.fingerprint(), &bytes, remaining.len())?;
+            self.save(
+                &model,
+                Classifier::pretrained_fingerprint(),
+                &bytes,
+                remaining.len(),
+            )?;
         }
         Ok(model)
     }
