@@ -377,6 +377,18 @@ impl Store {
             .collect();
         let model = replay(&Classifier::pretrained(), &remaining, &self.log_path())?;
         let path = self.log_path();
+        // Another nopitch may have appended a correction since this one read the file: then
+        // rewriting it would drop that correction.
+        let now = parse_corrections(&self.log_bytes()?, &path)?;
+        let same = |a: &Correction, b: &Correction| {
+            a.example.label() == b.example.label() && a.example.text() == b.example.text()
+        };
+        if now.len() != corrections.len() || !now.iter().zip(corrections).all(|(a, b)| same(a, b)) {
+            return Err(Failure::Input(format!(
+                "{} changed while this command ran (another nopitch?); nothing was changed, run it again",
+                path.display()
+            )));
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_path(&path)
