@@ -7,7 +7,7 @@
 //! cargo run --release --example tune
 //! ```
 
-use nopitch::{cross_validate, read_examples, CsvOptions, NaiveBayesKind, Trainer};
+use nopitch::{cross_validate, NaiveBayesKind, Trainer};
 
 mod common;
 
@@ -18,7 +18,7 @@ fn loso(trainer: &Trainer, examples: &[nopitch::Example]) -> (f64, f64) {
 }
 
 fn main() {
-    let examples = read_examples(common::DATA, &CsvOptions::csv()).expect("dataset");
+    let examples = nopitch::pretrained_training_set("datasets").expect("dataset");
     println!(
         "{:<12} {:>5} {:>6} {:>4}  {:>8} {:>8} {:>8}  {:>8} {:>8}",
         "kind", "alpha", "ngrams", "min", "cv-acc", "cv-mF1", "kc→sales", "loso-mF1", "kc→sales"
