@@ -1,4 +1,5 @@
-//! Trains the pretrained model on `datasets/connection_requests.csv` with the default settings
+//! Trains the pretrained model on `nopitch::pretrained_training_set("datasets")` (the shipped notes,
+//! grouped by voice) with the default settings
 //! and writes it to `datasets/connection_requests.model`, the file `Classifier::pretrained()`
 //! loads. Run it after changing the data or the defaults; the test
 //! `pretrained_is_the_default_trainer_on_the_shipped_file` fails until you do.
@@ -7,21 +8,20 @@
 //! cargo run --release --example build_pretrained
 //! ```
 
-use nopitch::{read_examples, CsvOptions, Trainer};
+use nopitch::{pretrained_training_set, Trainer};
 
 mod common;
 
 const USAGE: &str = "
-Trains the pretrained model on datasets/connection_requests.csv with the default settings and
-writes datasets/connection_requests.model (the model Classifier::pretrained() loads).
+Trains the pretrained model on nopitch::pretrained_training_set(\"datasets\") with the default
+settings and writes datasets/connection_requests.model (the model Classifier::pretrained() loads).
 
 usage: cargo run --release --example build_pretrained
 ";
 
 fn main() {
     common::arguments(USAGE, &[], 0);
-    let examples =
-        read_examples("datasets/connection_requests.csv", &CsvOptions::csv()).expect("dataset");
+    let examples = pretrained_training_set("datasets").expect("dataset");
     let clf = Trainer::new().fit(&examples).expect("training");
     clf.save("datasets/connection_requests.model")
         .expect("save");

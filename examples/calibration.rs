@@ -188,8 +188,7 @@ fn main() {
     println!("## Expected calibration error, 10-fold cross-validation (seed 42), 10 bins\n");
     println!("| data | notes | ECE before | ECE after | accuracy |");
     println!("|---|---|---|---|---|");
-    let shipped =
-        read_examples("datasets/connection_requests.csv", &CsvOptions::csv()).expect("dataset");
+    let shipped = nopitch::pretrained_training_set("datasets").expect("dataset");
     let (before, after) = before_after("datasets/connection_requests.csv", &shipped);
     if let Some(path) = &sms {
         let options = CsvOptions::tsv().text_column("SMS").label_column("Label");

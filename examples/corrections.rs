@@ -1,7 +1,7 @@
 //! What one correction does, measured on the shipped notes: the numbers behind `nopitch learn`.
 //!
-//! For each seed, the default trainer learns a stratified 70% of `datasets/connection_requests.csv`
-//! and the other 30% plays the notes a user triages. Two kinds of correction are applied, each
+//! For each seed, the default trainer learns a stratified 70% of the pretrained model's training
+//! set (`nopitch::pretrained_training_set`) and the other 30% plays the notes a user triages. Two kinds of correction are applied, each
 //! alone to a fresh copy of the model:
 //!
 //! - **mistakes**: held-out notes the model labels wrongly, corrected to their true label;
@@ -19,7 +19,7 @@
 //! ```
 
 use nopitch::review::MAX_CORRECTION_REPEATS;
-use nopitch::{read_examples, stratified_split, Classifier, CsvOptions, Example, Trainer};
+use nopitch::{pretrained_training_set, stratified_split, Classifier, Example, Trainer};
 
 mod common;
 
@@ -94,7 +94,7 @@ impl Tally {
 
 fn main() {
     common::arguments(USAGE, &[], 0);
-    let examples = read_examples(common::DATA, &CsvOptions::csv()).expect("dataset");
+    let examples = pretrained_training_set("datasets").expect("dataset");
     let seeds = [1u64, 2, 3];
     let (mut mistakes, mut overrides) = (Tally::default(), Tally::default());
     let mut batch_rows = Vec::new();

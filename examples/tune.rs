@@ -7,7 +7,7 @@
 //! cargo run --release --example tune
 //! ```
 
-use nopitch::{cross_validate, read_examples, CsvOptions, NaiveBayesKind, Trainer};
+use nopitch::{cross_validate, NaiveBayesKind, Trainer};
 
 mod common;
 
@@ -26,7 +26,7 @@ usage: cargo run --release --example tune
 
 fn main() {
     common::arguments(USAGE, &[], 0);
-    let examples = read_examples(common::DATA, &CsvOptions::csv()).expect("dataset");
+    let examples = nopitch::pretrained_training_set("datasets").expect("dataset");
     println!(
         "{:<12} {:>5} {:>6} {:>4}  {:>8} {:>8} {:>8}  {:>8} {:>8}",
         "kind", "alpha", "ngrams", "min", "cv-acc", "cv-mF1", "kc→sales", "loso-mF1", "kc→sales"

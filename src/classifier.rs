@@ -229,6 +229,9 @@ struct FitState {
     counts: Vec<Vec<u64>>,
     docs: Vec<u64>,
     sample: Vec<(SparseCounts, usize)>,
+    /// The group of each sampled row (an index into `groups`), while every example has one.
+    sample_groups: Option<Vec<u32>>,
+    groups: rustc_hash::FxHashMap<String, u32>,
     seen: u64,
     rng: SplitMix64,
     scratch: Scratch,
@@ -245,6 +248,8 @@ impl FitState {
             counts: Vec::new(),
             docs: Vec::new(),
             sample: Vec::new(),
+            sample_groups: Some(Vec::new()),
+            groups: Default::default(),
             seen: 0,
             rng: SplitMix64::new(settings.seed),
             scratch: Scratch::default(),
@@ -290,12 +295,32 @@ impl FitState {
         // Reservoir sample of rows for calibration.
         if self.settings.calibration_folds >= 2 {
             let row = to_sparse(self.occurrences.clone());
-            if self.sample.len() < MAX_CALIBRATION_EXAMPLES {
+            let group = match example.group() {
+                Some(g) => {
+                    let next = self.groups.len() as u32;
+                    Some(*self.groups.entry(g.to_string()).or_insert(next))
+                }
+                None => None,
+            };
+            if group.is_none() {
+                self.sample_groups = None;
+            }
+            let slot = if self.sample.len() < MAX_CALIBRATION_EXAMPLES {
                 self.sample.push((row, c));
+                Some(self.sample.len() - 1)
             } else {
                 let j = self.rng.below(self.seen + 1) as usize;
-                if j < MAX_CALIBRATION_EXAMPLES {
+                (j < MAX_CALIBRATION_EXAMPLES).then(|| {
                     self.sample[j] = (row, c);
+                    j
+                })
+            };
+            if let (Some(groups), Some(slot), Some(group)) = (&mut self.sample_groups, slot, group)
+            {
+                if slot == groups.len() {
+                    groups.push(group);
+                } else {
+                    groups[slot] = group;
                 }
             }
         }
@@ -366,7 +391,7 @@ impl FitState {
             .iter()
             .map(|(row, c)| (remap_row(row), new_label[*c]))
             .collect();
-        let temperature = calibrate(&nb, &sample, &self.settings);
+        let temperature = calibrate(&nb, &sample, self.sample_groups.as_deref(), &self.settings);
 
         Ok(Classifier {
             inner: Arc::new(Model {
@@ -383,13 +408,28 @@ impl FitState {
 
 /// Fits the temperature on out-of-fold scores of the sample: each row is scored by the model
 /// trained without its fold (computed by subtracting the fold's counts, which equals a refit).
-fn calibrate(nb: &NaiveBayes, sample: &[(SparseCounts, usize)], settings: &Settings) -> f64 {
+///
+/// The folds are the examples' groups when every sampled row has one (leave one group out),
+/// there are at least two, and no group holds every example of a label; otherwise
+/// `calibration_folds` stratified random folds.
+fn calibrate(
+    nb: &NaiveBayes,
+    sample: &[(SparseCounts, usize)],
+    groups: Option<&[u32]>,
+    settings: &Settings,
+) -> f64 {
     let k = settings.calibration_folds;
     let classes: Vec<usize> = sample.iter().map(|(_, c)| *c).collect();
     if k < 2 || sample.len() < k || classes.iter().all(|&c| c == classes[0]) {
         return 1.0;
     }
-    let folds = stratified_folds(&classes, k, settings.seed);
+    let (folds, k) = match groups.filter(|g| usable_groups(g, &classes)) {
+        Some(groups) => {
+            let k = groups.iter().max().map_or(0, |&g| g as usize + 1);
+            (groups.iter().map(|&g| g as usize).collect(), k)
+        }
+        None => (stratified_folds(&classes, k, settings.seed), k),
+    };
     let mut scored: Vec<(Vec<f64>, usize)> = Vec::with_capacity(sample.len());
     for fold in 0..k {
         let members: Vec<(&SparseCounts, usize)> = sample
@@ -407,6 +447,22 @@ fn calibrate(nb: &NaiveBayes, sample: &[(SparseCounts, usize)], settings: &Setti
         }
     }
     fit_temperature(&scored)
+}
+
+/// Whether `groups` (one per sampled row) can serve as calibration folds: at least two groups,
+/// and none holding every row of a label (the model without it could not score that label).
+fn usable_groups(groups: &[u32], classes: &[usize]) -> bool {
+    if groups.len() != classes.len() || groups.iter().all(|&g| g == groups[0]) {
+        return false;
+    }
+    let n_classes = classes.iter().max().map_or(0, |&c| c + 1);
+    let mut per_class = vec![0usize; n_classes];
+    let mut per_group_class: rustc_hash::FxHashMap<(u32, usize), usize> = Default::default();
+    for (&g, &c) in groups.iter().zip(classes) {
+        per_class[c] += 1;
+        *per_group_class.entry((g, c)).or_default() += 1;
+    }
+    per_group_class.iter().all(|(&(_, c), &n)| n < per_class[c])
 }
 
 /// The fitted parts of a classifier, shared between clones and predictions.

@@ -16,12 +16,14 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// One labelled note: the text and its label, and the line it came from when read from a file.
+/// One labelled note: the text and its label, the line it came from when read from a file, and
+/// optionally the group (voice, author, source) it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Example {
     text: String,
     label: String,
     line: Option<u64>,
+    group: Option<String>,
 }
 
 impl Example {
@@ -31,6 +33,7 @@ impl Example {
             text: text.into(),
             label: label.into(),
             line: None,
+            group: None,
         }
     }
 
@@ -54,6 +57,21 @@ impl Example {
         self.line = Some(line);
         self
     }
+
+    /// The group the example belongs to, if any: who wrote it or where it came from.
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+
+    /// The same example in a group: the writer, voice or source it came from. When every
+    /// training example has a group (and there are at least two groups), the
+    /// [`Trainer`](crate::Trainer) fits its calibration on leave-one-group-out scores instead of
+    /// random folds, so confidence reflects how the model does on text from a source it has not
+    /// seen rather than on more of the same.
+    pub fn with_group(mut self, group: impl Into<String>) -> Example {
+        self.group = Some(group.into());
+        self
+    }
 }
 
 /// How to read labelled examples from delimited text.
@@ -64,6 +82,7 @@ impl Example {
 /// | `quoting` | on (RFC 4180) | off: `"` is an ordinary character |
 /// | `text_column` | `text` | `text` |
 /// | `label_column` | `label` | `label` |
+/// | `group_column` | none | none |
 /// | `allow_empty_text` | `false` | `false` |
 ///
 /// The first row is always a header; columns are found by name, so extra columns and any
@@ -74,6 +93,7 @@ pub struct CsvOptions {
     quoting: bool,
     text_column: String,
     label_column: String,
+    group_column: Option<String>,
     allow_empty_text: bool,
 }
 
@@ -91,6 +111,7 @@ impl CsvOptions {
             quoting: true,
             text_column: "text".into(),
             label_column: "label".into(),
+            group_column: None,
             allow_empty_text: false,
         }
     }
@@ -138,6 +159,13 @@ impl CsvOptions {
         self
     }
 
+    /// The name of a column holding each example's group (see [`Example::with_group`]); none by
+    /// default. When set, the column must exist.
+    pub fn group_column(mut self, name: impl Into<String>) -> CsvOptions {
+        self.group_column = Some(name.into());
+        self
+    }
+
     /// Whether rows with an empty text are kept (default: refused with their line).
     pub fn allow_empty_text(mut self, allow: bool) -> CsvOptions {
         self.allow_empty_text = allow;
@@ -157,6 +185,7 @@ pub struct ExampleReader<R> {
     path: Option<PathBuf>,
     text_index: usize,
     label_index: usize,
+    group_index: Option<usize>,
     allow_empty_text: bool,
     record: csv::StringRecord,
     finished: bool,
@@ -200,11 +229,16 @@ impl<R: Read> ExampleReader<R> {
         }
         let [text_index, label_index] =
             find_columns(&headers, [&options.text_column, &options.label_column])?;
+        let group_index = match &options.group_column {
+            Some(name) => Some(find_columns(&headers, [name.as_str()])?[0]),
+            None => None,
+        };
         Ok(ExampleReader {
             reader,
             path: None,
             text_index,
             label_index,
+            group_index,
             allow_empty_text: options.allow_empty_text,
             record: csv::StringRecord::new(),
             finished: false,
@@ -250,6 +284,14 @@ impl<R: Read> ExampleReader<R> {
         }
         let mut example = Example::new(text, label);
         example.line = line;
+        if let Some(g) = self.group_index {
+            example.group = self
+                .record
+                .get(g)
+                .map(str::trim)
+                .filter(|g| !g.is_empty())
+                .map(str::to_string);
+        }
         Ok(Some(example))
     }
 }

@@ -87,6 +87,7 @@ pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
+pub use pretrained::{pretrained_training_set, PRETRAINED_NOTES};
 pub use triage::{Action, Category, TriagePolicy, Verdict, DEFAULT_DECLINE_REPLY};
 
 /// The README's code, compiled and run as a doc test so it cannot rot.

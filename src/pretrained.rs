@@ -5,9 +5,15 @@
 //! the library and decoded on first use; a test retrains from the CSV and checks that the two
 //! agree, so the shipped model cannot drift from the data.
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::classifier::Classifier;
+use crate::dataset::{read_examples, CsvOptions, Example};
+use crate::error::Result;
+
+/// The file of the shipped notes, relative to the project's `datasets/` directory.
+pub const PRETRAINED_NOTES: &str = "connection_requests.csv";
 
 /// The shipped model: `datasets/connection_requests.model`.
 const PRETRAINED_MODEL: &[u8] = include_bytes!("../datasets/connection_requests.model");
@@ -45,4 +51,18 @@ impl Classifier {
         trailer.copy_from_slice(&PRETRAINED_MODEL[PRETRAINED_MODEL.len() - 8..]);
         u64::from_le_bytes(trailer)
     }
+}
+
+/// The examples the pretrained model is trained on, read from the project's `datasets/`
+/// directory: every note of [`PRETRAINED_NOTES`] (`text,label,voice`), in file order, with its
+/// voice as its [group](Example::with_group) so that calibration is fitted leaving one voice out.
+///
+/// `cargo run --release --example build_pretrained` trains the shipped model on exactly these
+/// (with the default [`Trainer`](crate::Trainer)); add your own examples to them to extend it.
+///
+/// # Errors
+/// As [`read_examples`], naming the file and line.
+pub fn pretrained_training_set(datasets_dir: impl AsRef<Path>) -> Result<Vec<Example>> {
+    let notes = datasets_dir.as_ref().join(PRETRAINED_NOTES);
+    read_examples(notes, &CsvOptions::csv().group_column("voice"))
 }

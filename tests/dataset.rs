@@ -1,5 +1,5 @@
 //! Keeps datasets/connection_requests.csv honest: format, labels, counts, lengths, no duplicates
-//! and no near-duplicates, and a slice (voice) for every row.
+//! and no near-duplicates, and a described voice (writing slice) for every row.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,7 +9,7 @@ const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/datasets/connection_requests.csv"
 );
-const SLICES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/slices.csv");
+const VOICES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/voices.csv");
 const LABELS: [&str; 3] = ["known-contact", "personal", "sales"];
 const MIN_PER_LABEL: usize = 600;
 /// Shared runs of this many words make two notes near-duplicates.
@@ -22,13 +22,20 @@ const STOCK_PHRASES: [&str; 2] = [
 ];
 
 fn rows() -> Vec<(String, String)> {
+    rows_with_voices()
+        .into_iter()
+        .map(|(t, l, _)| (t, l))
+        .collect()
+}
+
+fn rows_with_voices() -> Vec<(String, String, String)> {
     let mut r = csv::Reader::from_path(DATA).unwrap();
-    assert_eq!(r.headers().unwrap(), vec!["text", "label"]);
+    assert_eq!(r.headers().unwrap(), vec!["text", "label", "voice"]);
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            assert_eq!(rec.len(), 2, "line {:?}", rec.position().map(|p| p.line()));
-            (rec[0].to_string(), rec[1].to_string())
+            assert_eq!(rec.len(), 3, "line {:?}", rec.position().map(|p| p.line()));
+            (rec[0].to_string(), rec[1].to_string(), rec[2].to_string())
         })
         .collect()
 }
@@ -169,33 +176,92 @@ fn no_near_duplicates() {
 }
 
 #[test]
-fn every_row_belongs_to_exactly_one_slice() {
-    let n = rows().len();
-    let mut r = csv::Reader::from_path(SLICES).unwrap();
-    assert_eq!(
-        r.headers().unwrap(),
-        vec!["slice", "first_row", "last_row", "brief"]
-    );
-    let mut next = 1;
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        let (first, last): (usize, usize) = (rec[1].parse().unwrap(), rec[2].parse().unwrap());
-        assert_eq!(
-            first, next,
-            "slice {} starts at row {first}, expected {next}",
-            &rec[0]
-        );
-        assert!(
-            last >= first && !rec[3].trim().is_empty(),
-            "slice {}",
-            &rec[0]
-        );
-        next = last + 1;
+fn every_voice_is_described_and_its_rows_are_together() {
+    let mut r = csv::Reader::from_path(VOICES).unwrap();
+    assert_eq!(r.headers().unwrap(), vec!["voice", "brief"]);
+    let described: Vec<String> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            assert!(!rec[1].trim().is_empty(), "voice {} has no brief", &rec[0]);
+            rec[0].to_string()
+        })
+        .collect();
+    let mut order: Vec<String> = Vec::new();
+    for (i, (_, _, voice)) in rows_with_voices().iter().enumerate() {
+        if order.last() != Some(voice) {
+            assert!(
+                !order.contains(voice),
+                "row {}: voice {voice} appears again after other voices",
+                i + 1
+            );
+            order.push(voice.clone());
+        }
     }
     assert_eq!(
-        next,
-        n + 1,
-        "slices cover rows 1..{}, the file has {n}",
-        next - 1
+        order, described,
+        "voices.csv lists the voices in file order"
     );
+}
+
+const HELDOUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/heldout_notes.csv");
+
+/// The held-out notes were written blind, and nothing of them may leak into the training data:
+/// at least 200 notes per label, known authors, and no run of 8 words shared with a training note.
+#[test]
+fn heldout_notes_are_disjoint_from_the_training_data() {
+    let mut r = csv::Reader::from_path(HELDOUT).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["text", "label", "kind", "author"]
+    );
+    let heldout: Vec<(String, String)> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            assert!(!rec[3].trim().is_empty(), "{:?}: no author", &rec[0]);
+            (rec[0].to_string(), rec[1].to_string())
+        })
+        .collect();
+    for label in LABELS {
+        let n = heldout.iter().filter(|(_, l)| l == label).count();
+        assert!(n >= 200, "{label}: {n} held-out notes");
+    }
+    let mut runs: HashSet<Vec<String>> = HashSet::new();
+    let mut exact: HashSet<String> = HashSet::new();
+    for (text, _) in rows() {
+        exact.insert(
+            text.to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        for run in words(&text).windows(RUN) {
+            runs.insert(run.to_vec());
+        }
+    }
+    let mut leaks = Vec::new();
+    for (i, (text, label)) in heldout.iter().enumerate() {
+        assert!(
+            LABELS.contains(&label.as_str()),
+            "held-out row {}: {label:?}",
+            i + 1
+        );
+        let key = text
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if exact.contains(&key) {
+            leaks.push(format!("held-out row {} is a training note", i + 1));
+        }
+        if let Some(run) = words(text).windows(RUN).find(|w| runs.contains(*w)) {
+            leaks.push(format!(
+                "held-out row {} shares \"{}\" with a training note",
+                i + 1,
+                run.join(" ")
+            ));
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
 }

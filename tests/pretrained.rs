@@ -1,7 +1,7 @@
 //! The pretrained model: trained from datasets/connection_requests.csv, and right on the
 //! project's reference phrases.
 
-use nopitch::{read_examples, Classifier, CsvOptions, Trainer};
+use nopitch::{pretrained_training_set, Classifier, Trainer};
 
 #[test]
 fn reference_phrases() {
@@ -21,14 +21,8 @@ fn reference_phrases() {
 /// run `cargo run --release --example build_pretrained`.
 #[test]
 fn pretrained_is_the_default_trainer_on_the_shipped_file() {
-    let examples = read_examples(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/datasets/connection_requests.csv"
-        ),
-        &CsvOptions::csv(),
-    )
-    .unwrap();
+    let examples =
+        pretrained_training_set(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets")).unwrap();
     let trained = Trainer::new().fit(&examples).unwrap();
     let shipped = Classifier::pretrained();
     assert_eq!(shipped.labels(), ["known-contact", "personal", "sales"]);

@@ -1,7 +1,7 @@
 //! Training on your own data: refusals with typed errors, learning from corrections, merging,
 //! and persistence round trips.
 
-use nopitch::{Classifier, ErrorKind, Example, NaiveBayesKind, Trainer};
+use nopitch::{Classifier, CsvOptions, ErrorKind, Example, ExampleReader, NaiveBayesKind, Trainer};
 
 fn ex(text: &str, label: &str) -> Example {
     Example::new(text, label)
@@ -242,4 +242,57 @@ fn eight_threads_agree_with_one() {
             });
         }
     });
+}
+
+/// Examples with groups are calibrated leaving one group out: when the groups write differently,
+/// the held-out scores are less sure than random folds make them, so the temperature is higher.
+#[test]
+fn groups_calibrate_leaving_one_group_out() {
+    let mut examples = Vec::new();
+    for g in 0..4 {
+        for i in 0..30 {
+            // Each group has its own words for each label, and the one word all groups share
+            // means the opposite in the first two groups: a model that has not seen a group's
+            // words follows the shared word, and is often wrong.
+            let (s, k) = if g < 2 {
+                ("alpha", "beta")
+            } else {
+                ("beta", "alpha")
+            };
+            let sales = format!("offer{g} price{g} {s} number{i}");
+            let contact = format!("worked{g} team{g} {k} number{i}");
+            examples.push(Example::new(sales, "sales").with_group(format!("g{g}")));
+            examples.push(Example::new(contact, "known-contact").with_group(format!("g{g}")));
+        }
+    }
+    let grouped = Trainer::new().fit(&examples).unwrap();
+    let ungrouped: Vec<Example> = examples
+        .iter()
+        .map(|e| Example::new(e.text(), e.label()))
+        .collect();
+    let random = Trainer::new().fit(&ungrouped).unwrap();
+    assert!(
+        grouped.temperature() > random.temperature(),
+        "grouped {} vs random folds {}",
+        grouped.temperature(),
+        random.temperature()
+    );
+    // The counts are the same: only the calibration differs.
+    assert_eq!(grouped.feature_names(), random.feature_names());
+}
+
+#[test]
+fn group_column_is_read_and_must_exist() {
+    let data = "text,label,voice\nSave 15% now,sales,a\nGreat working with you,known-contact,\n";
+    let options = CsvOptions::csv().group_column("voice");
+    let examples: Vec<Example> = ExampleReader::from_reader(data.as_bytes(), &options)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(examples[0].group(), Some("a"));
+    assert_eq!(examples[1].group(), None, "an empty group is no group");
+    let err =
+        ExampleReader::from_reader(data.as_bytes(), &CsvOptions::csv().group_column("author"))
+            .unwrap_err();
+    assert!(err.to_string().contains("author"), "{err}");
 }

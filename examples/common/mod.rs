@@ -1,5 +1,5 @@
-//! Helpers shared by the measurement examples: their command line, the slices (voices) of the
-//! shipped dataset and leave-one-slice-out evaluation.
+//! Helpers shared by the measurement examples: their command line, the voices (writing slices)
+//! of the shipped dataset and leave-one-voice-out evaluation.
 
 #![allow(dead_code)]
 
@@ -27,23 +27,21 @@ pub fn arguments(usage: &str, flags: &[&str], max_values: usize) -> (Vec<String>
     (seen, values)
 }
 
-/// The shipped dataset and its side file of slices.
+/// The shipped dataset.
 pub const DATA: &str = "datasets/connection_requests.csv";
-pub const SLICES: &str = "datasets/slices.csv";
 
-/// Rows of datasets/slices.csv: (slice name, first row, last row), 1-based data rows.
-pub fn slices() -> Vec<(String, usize, usize)> {
-    let mut r = csv::Reader::from_path(SLICES).expect("datasets/slices.csv");
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("slices.csv row");
-            (
-                rec[0].to_string(),
-                rec[1].parse().expect("first_row"),
-                rec[2].parse().expect("last_row"),
-            )
-        })
-        .collect()
+/// The voices of `examples` in order of first appearance: (voice, first row, last row), 1-based
+/// positions in `examples` (each voice's rows are contiguous; `tests/dataset.rs` checks it).
+pub fn slices(examples: &[Example]) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    for (i, e) in examples.iter().enumerate() {
+        let voice = e.group().unwrap_or("");
+        match out.last_mut() {
+            Some((v, _, last)) if v == voice => *last = i + 1,
+            _ => out.push((voice.to_string(), i + 1, i + 1)),
+        }
+    }
+    out
 }
 
 /// The examples of rows `first..=last` (1-based) and all the others.
@@ -69,7 +67,7 @@ pub fn leave_one_slice_out(
     let mut per_slice = Vec::new();
     let mut pooled = Vec::new();
     let mut labels = Vec::new();
-    for (name, first, last) in slices() {
+    for (name, first, last) in slices(examples) {
         let (test, train) = split_out(examples, first, last);
         let model = trainer.fit(&train).expect("fit");
         let e = evaluate(&model, &test).expect("evaluate");
