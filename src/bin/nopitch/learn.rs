@@ -330,7 +330,8 @@ pub fn run_learn(
         outln!(out, "unchanged: {}", plural(unchanged, "row"));
     }
     if !skipped.is_empty() {
-        outln!(out, "skipped {}:", plural(skipped.len(), "row"));
+        let what = if from_file.is_some() { "row" } else { "note" };
+        outln!(out, "skipped {}:", plural(skipped.len(), what));
         for s in &skipped {
             match s.line {
                 Some(line) => outln!(out, "  line {line}: {}", s.reason),
