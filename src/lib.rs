@@ -62,6 +62,7 @@ mod dataset;
 mod error;
 mod evaluate;
 mod features;
+mod limits;
 pub mod linkedin;
 mod naive_bayes;
 mod persist;
@@ -80,6 +81,7 @@ pub use dataset::{
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};
+pub use limits::{MAX_LABELS, MEMORY_PER_INPUT_BYTE, MIN_MEMORY_LIMIT};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
 pub use pretrained::{pretrained_training_set, PRETRAINED_NOTES};

@@ -254,7 +254,11 @@ fn groups_calibrate_leaving_one_group_out() {
             // Each group has its own words for each label, and the one word all groups share
             // means the opposite in the first two groups: a model that has not seen a group's
             // words follows the shared word, and is often wrong.
-            let (s, k) = if g < 2 { ("alpha", "beta") } else { ("beta", "alpha") };
+            let (s, k) = if g < 2 {
+                ("alpha", "beta")
+            } else {
+                ("beta", "alpha")
+            };
             let sales = format!("offer{g} price{g} {s} number{i}");
             let contact = format!("worked{g} team{g} {k} number{i}");
             examples.push(Example::new(sales, "sales").with_group(format!("g{g}")));
