@@ -2,8 +2,8 @@
 //! README's "Limits" section.
 //!
 //! ```text
-//! cargo run --release --example training_memory                 # every case below
-//! cargo run --release --example training_memory -- --child train FILE [--text-column C] [--label-column L]
+//! cargo run --release --example training_memory [-- --sms PATH] [--keep DIR]  # every case below
+//! cargo run --release --example training_memory -- --child train|stream FILE [--text-column C] [--label-column L]
 //! ```
 //!
 //! Each case runs in a fresh process (this program started again with `--child`), which reports
@@ -14,12 +14,17 @@
 //! - `train`: read every row, 10-fold cross-validation, fit, save (to nowhere);
 //! - `stream`: fit straight from the file, save.
 //!
-//! The files: the shipped notes; the SMS Spam Collection (`../shared/datasets/`, skipped when
-//! absent); the shipped notes with the label column mixed up (each label the first 60 characters
-//! of its note: refused); and two files built to be the worst cases for the two kinds of memory
-//! training uses: random CJK characters in two labels (every character a token, so nearly every
-//! 3 bytes bring a new bigram: the largest vocabulary per byte), and 256 labels over a vocabulary
-//! sized to fill most of the default table budget. Linux only (it reads `/proc`).
+//! The files: the shipped notes; the SMS Spam Collection (`--sms`, by default
+//! `../shared/datasets/sms_spam_collection.tsv`; skipped when absent); the shipped notes with the
+//! label column mixed up (each label the first 60 characters of its note: refused); and files
+//! built to be the worst cases for each kind of memory training uses, 8 MiB each: random CJK
+//! characters in two labels (every character a token, so nearly every 3 bytes bring a new bigram:
+//! the largest vocabulary per byte); 256 labels over a vocabulary sized to fill most of the
+//! default memory limit (the largest table); and the shortest rows (`w123,a`: the most rows per
+//! byte, each held in memory with its cross-validated outcome), over 3 and over 256 labels.
+//! `--keep DIR` writes the generated files to `DIR` and keeps them (to time `train` on them with
+//! `/usr/bin/time -v`); by default they go to a temporary directory, removed at the end. Linux
+//! only (it reads `/proc`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -144,6 +149,19 @@ fn write_many_labels(path: &Path, bytes: usize, words: usize) -> std::io::Result
     std::fs::write(path, out)
 }
 
+/// `bytes` of the shortest rows: one made-up word of up to 6 characters and a label out of
+/// `labels`, in turn.
+fn write_short_rows(path: &Path, bytes: usize, labels: usize) -> std::io::Result<()> {
+    let mut rng = Rng(13);
+    let mut out = String::from("text,label\n");
+    let mut row = 0;
+    while out.len() < bytes {
+        out.push_str(&format!("w{},{}\n", rng.below(100_000), row % labels));
+        row += 1;
+    }
+    std::fs::write(path, out)
+}
+
 struct Case {
     name: &'static str,
     path: PathBuf,
@@ -174,7 +192,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
-    let dir = std::env::temp_dir().join(format!("nopitch-training-memory-{}", std::process::id()));
+    let sms = match args.iter().position(|a| a == "--sms") {
+        Some(i) => PathBuf::from(args.get(i + 1).ok_or("--sms needs a path")?),
+        None => PathBuf::from(SMS),
+    };
+    let keep = match args.iter().position(|a| a == "--keep") {
+        Some(i) => Some(PathBuf::from(
+            args.get(i + 1).ok_or("--keep needs a directory")?,
+        )),
+        None => None,
+    };
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("nopitch-training-memory-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir)?;
     let mixed_up = dir.join("mixed_up_labels.csv");
     write_mixed_up(&mixed_up)?;
@@ -182,6 +212,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write_cjk(&cjk, 8 << 20)?;
     let many = dir.join("256_labels.csv");
     write_many_labels(&many, 8 << 20, 250)?;
+    let short3 = dir.join("short_rows_3_labels.csv");
+    write_short_rows(&short3, 8 << 20, 3)?;
+    let short256 = dir.join("short_rows_256_labels.csv");
+    write_short_rows(&short256, 8 << 20, 256)?;
 
     let mut cases = vec![Case {
         name: "shipped notes",
@@ -189,20 +223,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         text_column: "text",
         label_column: "label",
     }];
-    if Path::new(SMS).exists() {
+    if sms.exists() {
         cases.push(Case {
             name: "SMS Spam Collection",
-            path: PathBuf::from(SMS),
+            path: sms,
             text_column: "SMS",
             label_column: "Label",
         });
     } else {
-        eprintln!("skipping the SMS Spam Collection: {SMS} is absent");
+        eprintln!(
+            "skipping the SMS Spam Collection: {} is absent (give its path with --sms)",
+            sms.display()
+        );
     }
     for (name, path) in [
         ("shipped notes, label column mixed up", mixed_up),
         ("random CJK, 2 labels (worst vocabulary)", cjk),
         ("256 labels, 62,750 bigrams (large table)", many),
+        ("short rows, 3 labels (most rows)", short3),
+        ("short rows, 256 labels (most outcomes)", short256),
     ] {
         cases.push(Case {
             name,
@@ -246,6 +285,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    std::fs::remove_dir_all(&dir)?;
+    match keep {
+        Some(dir) => eprintln!("the generated files are in {}", dir.display()),
+        None => std::fs::remove_dir_all(&dir)?,
+    }
     Ok(())
 }

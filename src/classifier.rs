@@ -226,12 +226,17 @@ impl Trainer {
             .check_labels(labels.len(), examples.len() as u64, None)
     }
 
-    /// Refuses cross-validation of `examples` whose outcomes would exceed the memory limit.
-    pub(crate) fn check_outcomes(&self, examples: &[Example]) -> Result<()> {
+    /// The trainer for the folds of a cross-validation of `examples`: refused if the outcomes
+    /// would exceed the memory limit, else with the memory they leave.
+    pub(crate) fn for_folds(&self, examples: &[Example]) -> Result<Trainer> {
         let labels: rustc_hash::FxHashSet<&str> = examples.iter().map(Example::label).collect();
         let bytes = examples.iter().map(input_bytes).sum();
-        self.limits
-            .check_outcomes(labels.len(), examples.len() as u64, bytes)
+        Ok(Trainer {
+            settings: self.settings,
+            limits: self
+                .limits
+                .for_folds(labels.len(), examples.len() as u64, bytes)?,
+        })
     }
 
     /// Trains a classifier on `examples`. Any label set with at least two labels works.

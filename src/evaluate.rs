@@ -309,7 +309,8 @@ pub fn cross_validate(
     check_labels(examples)?;
     // Refused here, counting every label, rather than in the first fold's fit.
     trainer.check_label_count(examples)?;
-    trainer.check_outcomes(examples)?;
+    // The outcomes, a probability per label per example, share the memory limit with the fits.
+    let trainer = &trainer.for_folds(examples)?;
     if k < 2 || k > examples.len() {
         return Err(Error::invalid(
             "k",

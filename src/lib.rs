@@ -48,6 +48,9 @@
 //! No function panics on any text: empty, huge, binary-looking, any script, emoji. Time is linear
 //! in the length of the text. Model files are validated (checksum, indexes, counts, settings)
 //! and refused with a typed error if anything is off; see the README's "Untrusted input".
+//! Training's memory is bounded in proportion to its data whatever the labels: at most
+//! [`MAX_LABELS`] labels, and a memory limit checked before anything large is allocated
+//! ([`Trainer::max_labels`], [`Trainer::max_memory`]; the README's "Limits").
 //!
 //! ## Crate features
 //! - `rayon` (off by default): [`Classifier::classify_batch`] on every core.

@@ -161,10 +161,20 @@ impl TrainingLimits {
     }
 
     /// Refuses cross-validation whose outcomes (one per example, with a probability per label)
-    /// would take more than the limit.
-    pub(crate) fn check_outcomes(&self, labels: usize, rows: u64, input_bytes: u64) -> Result<()> {
+    /// would take more than the limit; else the limits for its folds' fits, which share the
+    /// limit with the outcomes.
+    pub(crate) fn for_folds(
+        &self,
+        labels: usize,
+        rows: u64,
+        input_bytes: u64,
+    ) -> Result<TrainingLimits> {
         let needed = rows.saturating_mul(OUTCOME_BYTES + 8 * labels as u64);
-        self.check_memory(needed, None, labels, rows, input_bytes)
+        self.check_memory(needed, None, labels, rows, input_bytes)?;
+        Ok(TrainingLimits {
+            max_memory: Some((self.memory_limit(input_bytes) - needed).max(1)),
+            ..*self
+        })
     }
 
     fn check_memory(
@@ -279,8 +289,13 @@ mod tests {
     #[test]
     fn outcomes_over_the_limit_are_refused() {
         let limits = TrainingLimits::default();
-        assert!(limits.check_outcomes(3, 13_082, 2_600_000).is_ok());
+        let folds = limits.for_folds(3, 13_082, 2_600_000).unwrap();
+        // The folds' fits get what the outcomes leave.
+        assert_eq!(
+            folds.memory_limit(0),
+            MIN_MEMORY_LIMIT - 13_082 * (OUTCOME_BYTES + 24)
+        );
         // A million short rows over 256 labels: 2 GB of probabilities from an 8 MB file.
-        assert!(limits.check_outcomes(256, 1_000_000, 8_000_000).is_err());
+        assert!(limits.for_folds(256, 1_000_000, 8_000_000).is_err());
     }
 }
