@@ -371,7 +371,7 @@ impl fmt::Display for Error {
                     None => write!(f, "is the label column right?")?,
                 }
                 match features {
-                    Some(_) => write!(f, "), longer n-grams dropped, a higher min_count or a higher Trainer::max_memory would fit"),
+                    Some(_) => write!(f, "), a shorter n-gram range, a higher min_count or a higher Trainer::max_memory would fit"),
                     None => write!(f, ") or a higher Trainer::max_memory would fit; or evaluate on a held-out split instead"),
                 }
             }
