@@ -27,12 +27,16 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use nopitch::{cross_validate, evaluate, stratified_split, CsvOptions, ExampleReader, Trainer};
+use nopitch::{
+    cross_validate, evaluate, stratified_split, CsvOptions, ErrorKind, ExampleReader, Trainer,
+};
 
 struct Args {
     input: PathBuf,
     out: Option<PathBuf>,
     options: CsvOptions,
+    /// The label column's name, for errors that ask whether it is the right one.
+    label_column: String,
     folds: usize,
     holdout: Option<f64>,
     seed: u64,
@@ -76,13 +80,13 @@ fn parse_args() -> Result<Args, lexopt::Error> {
     if let Some(t) = text {
         options = options.text_column(t);
     }
-    if let Some(l) = label {
-        options = options.label_column(l);
-    }
+    let label_column = label.unwrap_or_else(|| "label".to_string());
+    options = options.label_column(label_column.clone());
     Ok(Args {
         input,
         out,
         options,
+        label_column,
         folds,
         holdout,
         seed,
@@ -117,7 +121,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         for _ in 0..args.repeat {
             readers.push(ExampleReader::from_path(&args.input, &args.options)?);
         }
-        let clf = trainer.fit_iter(readers.into_iter().flatten().inspect(|_| rows += 1))?;
+        let clf = trainer
+            .fit_iter(readers.into_iter().flatten().inspect(|_| rows += 1))
+            .map_err(|e| e.with_label_column(&args.label_column))?;
         eprintln!(
             "trained on {rows} rows in {:.2?}: {} labels, {} features",
             start.elapsed(),
@@ -136,7 +142,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         let bar = progress(args.folds as u64, "cross-validating");
         let report = cross_validate(&trainer, &examples, args.folds, args.seed, |done, _| {
             bar.set_position(done as u64)
-        })?;
+        })
+        .map_err(|e| e.with_label_column(&args.label_column))?;
         bar.finish_and_clear();
         if args.json {
             println!(
@@ -152,7 +159,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(share) = args.holdout {
         let (train, test) = stratified_split(&examples, share, args.seed);
-        let clf = trainer.fit(&train)?;
+        let clf = trainer
+            .fit(&train)
+            .map_err(|e| e.with_label_column(&args.label_column))?;
         let report = evaluate(&clf, &test)?;
         if args.json {
             println!(
@@ -171,7 +180,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if let Some(out) = &args.out {
-        let clf = trainer.fit(&examples)?;
+        let clf = trainer
+            .fit(&examples)
+            .map_err(|e| e.with_label_column(&args.label_column))?;
         clf.save(out)?;
         eprintln!(
             "saved {} ({} labels, {} features)",
@@ -193,6 +204,10 @@ fn main() {
     };
     if let Err(e) = run(args) {
         eprintln!("error: {e}");
+        let kind = e.downcast_ref::<nopitch::Error>().map(nopitch::Error::kind);
+        if let Some(ErrorKind::TooManyLabels { .. } | ErrorKind::MemoryLimit { .. }) = kind {
+            eprintln!("hint: choose the label column with --label-column NAME");
+        }
         std::process::exit(1);
     }
 }

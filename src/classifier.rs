@@ -8,9 +8,10 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::{fit_temperature, DEFAULT_UNSURE_BELOW};
-use crate::dataset::{check_labels, stratified_folds, Example, SplitMix64};
+use crate::dataset::{stratified_folds, Example, SplitMix64};
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, SparseCounts, Vocabulary};
+use crate::limits::{check_model_growth, TrainingLimits};
 use crate::naive_bayes::{
     argmax, softmax, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
 };
@@ -96,6 +97,13 @@ impl Settings {
 /// | [`calibration_folds`](Trainer::calibration_folds) | `10` | CV folds for the temperature | `0` (off) or `≥ 2` |
 /// | [`seed`](Trainer::seed) | `42` | folds and sampling | any |
 /// | [`unsure_below`](Trainer::unsure_below) | see [`Prediction::is_unsure`] | unsure band | `0..=1` |
+/// | [`max_labels`](Trainer::max_labels) | `256` | refuse more distinct labels | `2..=256` |
+/// | [`max_memory`](Trainer::max_memory) | 64 × the text, ≥ 256 MiB | memory for vocabulary and table | `> 0` |
+///
+/// The last two are limits of the fit, not settings of the model (they are not saved with it):
+/// they keep training's memory in proportion to the data whatever the labels, so that a wrong
+/// label column is refused with [`ErrorKind::TooManyLabels`] or [`ErrorKind::MemoryLimit`]
+/// instead of exhausting memory. See the README's "Limits" section.
 ///
 /// ```
 /// use nopitch::{Example, Trainer};
@@ -110,6 +118,7 @@ impl Settings {
 #[derive(Debug, Clone, Default)]
 pub struct Trainer {
     settings: Settings,
+    limits: TrainingLimits,
 }
 
 impl Trainer {
@@ -120,7 +129,10 @@ impl Trainer {
 
     /// A trainer with these settings.
     pub fn with_settings(settings: Settings) -> Trainer {
-        Trainer { settings }
+        Trainer {
+            settings,
+            limits: TrainingLimits::default(),
+        }
     }
 
     /// The settings.
@@ -182,17 +194,94 @@ impl Trainer {
         self
     }
 
+    /// The most distinct labels the training data may have: default and maximum
+    /// [`MAX_LABELS`](crate::MAX_LABELS) (256). Checked as labels arrive, so that a wrong label
+    /// column (every row a label of its own) is refused at once with
+    /// [`ErrorKind::TooManyLabels`]. Lower it to catch stray labels in a known label set.
+    pub fn max_labels(mut self, n: usize) -> Trainer {
+        self.limits.max_labels = n;
+        self
+    }
+
+    /// The most memory, in bytes, training may take for what grows with the vocabulary and the
+    /// labels: the vocabulary and the `features × labels` table (estimated at 128 bytes a
+    /// feature and 8 bytes a cell while examples arrive, 24 bytes a cell once the model is
+    /// built), and [`cross_validate`](crate::cross_validate)'s outcomes (a probability per label
+    /// per example). The default is [`MEMORY_PER_INPUT_BYTE`](crate::MEMORY_PER_INPUT_BYTE) (64)
+    /// times the size of the training text (texts and labels), and at least
+    /// [`MIN_MEMORY_LIMIT`](crate::MIN_MEMORY_LIMIT) (256 MiB); whatever the setting, no model
+    /// gets more than 2^27 table cells (what [`Classifier::load`] accepts). Past it training stops
+    /// with [`ErrorKind::MemoryLimit`] before the memory is allocated.
+    pub fn max_memory(mut self, bytes: u64) -> Trainer {
+        self.limits.max_memory = Some(bytes);
+        self
+    }
+
+    /// Refuses `examples` with more distinct labels than [`Trainer::max_labels`], counting
+    /// them all for the message (one pass and a hash set of borrowed labels).
+    pub(crate) fn check_label_count(&self, examples: &[Example]) -> Result<()> {
+        self.limits.check()?;
+        let labels: rustc_hash::FxHashSet<&str> = examples.iter().map(Example::label).collect();
+        self.limits
+            .check_labels(labels.len(), examples.len() as u64, None)
+    }
+
+    /// The trainer for the folds of a cross-validation of `examples`: refused if the outcomes
+    /// would exceed the memory limit, else with the memory they leave.
+    pub(crate) fn for_folds(&self, examples: &[Example]) -> Result<Trainer> {
+        let labels: rustc_hash::FxHashSet<&str> = examples.iter().map(Example::label).collect();
+        let bytes = examples.iter().map(input_bytes).sum();
+        Ok(Trainer {
+            settings: self.settings,
+            limits: self
+                .limits
+                .for_folds(labels.len(), examples.len() as u64, bytes)?,
+        })
+    }
+
     /// Trains a classifier on `examples`. Any label set with at least two labels works.
     ///
     /// # Errors
     /// - [`ErrorKind::InvalidParameter`] for a setting out of range;
+    /// - [`ErrorKind::TooManyLabels`] for more distinct labels than [`Trainer::max_labels`];
+    /// - [`ErrorKind::MemoryLimit`] if the vocabulary and table would need more than
+    ///   [`Trainer::max_memory`];
     /// - [`ErrorKind::EmptyTrainingSet`] for no examples, or none with any token;
     /// - [`ErrorKind::SingleClass`] if all examples share one label;
     /// - [`ErrorKind::EmptyLabel`] for an example with an empty label (naming its line if known).
     pub fn fit(&self, examples: &[Example]) -> Result<Classifier> {
+        self.fit_examples(examples)
+    }
+
+    /// [`Trainer::fit`] on borrowed examples (cross-validation's folds, without copies).
+    pub(crate) fn fit_examples<'a, I>(&self, examples: I) -> Result<Classifier>
+    where
+        I: IntoIterator<Item = &'a Example>,
+        I::IntoIter: Clone,
+    {
         self.settings.check()?;
-        check_labels(examples)?;
-        let mut state = FitState::new(self.settings);
+        self.limits.check()?;
+        let examples = examples.into_iter();
+        let (mut rows, mut bytes) = (0u64, 0u64);
+        let labels: rustc_hash::FxHashSet<&str> = examples
+            .clone()
+            .inspect(|e| {
+                rows += 1;
+                bytes += input_bytes(e);
+            })
+            .map(Example::label)
+            .collect();
+        match labels.iter().next() {
+            None => return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None })),
+            Some(&label) if labels.len() == 1 => {
+                return Err(Error::new(ErrorKind::SingleClass {
+                    label: label.to_string(),
+                }))
+            }
+            _ => {}
+        }
+        self.limits.check_labels(labels.len(), rows, None)?;
+        let mut state = FitState::new(self.settings, self.limits, bytes);
         for example in examples {
             state.add(example)?;
         }
@@ -204,13 +293,15 @@ impl Trainer {
     /// grows with the vocabulary, not with the number of examples.
     ///
     /// # Errors
-    /// As [`Trainer::fit`], plus the first error the stream yields.
+    /// As [`Trainer::fit`], plus the first error the stream yields. Too many labels are refused
+    /// as soon as the first label over the limit arrives (the error names its line).
     pub fn fit_iter<I>(&self, examples: I) -> Result<Classifier>
     where
         I: IntoIterator<Item = Result<Example>>,
     {
         self.settings.check()?;
-        let mut state = FitState::new(self.settings);
+        self.limits.check()?;
+        let mut state = FitState::new(self.settings, self.limits, 0);
         for example in examples {
             state.add(&example?)?;
         }
@@ -218,10 +309,19 @@ impl Trainer {
     }
 }
 
+/// The bytes of training text an example stands for (its text and label), for the memory limit.
+pub(crate) fn input_bytes(example: &Example) -> u64 {
+    (example.text().len() + example.label().len()) as u64
+}
+
 /// Training in progress: counts per label and feature, and a sample of sparse rows for
 /// calibration.
 struct FitState {
     settings: Settings,
+    limits: TrainingLimits,
+    /// Bytes of training text when known in advance (0 when streaming), and those seen so far.
+    input_bytes: u64,
+    seen_bytes: u64,
     analyzer: Analyzer,
     vocabulary: Vocabulary,
     labels: Vec<String>,
@@ -239,9 +339,12 @@ struct FitState {
 }
 
 impl FitState {
-    fn new(settings: Settings) -> FitState {
+    fn new(settings: Settings, limits: TrainingLimits, input_bytes: u64) -> FitState {
         FitState {
             settings,
+            limits,
+            input_bytes,
+            seen_bytes: 0,
             analyzer: Analyzer::new(settings.language),
             vocabulary: Vocabulary::default(),
             labels: Vec::new(),
@@ -267,6 +370,8 @@ impl FitState {
         let c = match self.labels.iter().position(|l| l == example.label()) {
             Some(c) => c,
             None => {
+                self.limits
+                    .check_labels(self.labels.len() + 1, self.seen + 1, example.line())?;
                 self.labels.push(example.label().to_string());
                 self.counts.push(Vec::new());
                 self.docs.push(0);
@@ -283,9 +388,16 @@ impl FitState {
             true,
             |f| occurrences.push(f),
         );
+        self.seen_bytes += input_bytes(example);
         // Features are numbered in order of first sight, so new ones are always the highest.
         let counts = &mut self.counts[c];
         if counts.len() < self.vocabulary.len() {
+            self.limits.check_gathering(
+                self.vocabulary.len(),
+                self.labels.len(),
+                self.seen + 1,
+                self.input_bytes.max(self.seen_bytes),
+            )?;
             counts.resize(self.vocabulary.len(), 0);
         }
         for &f in &self.occurrences {
@@ -353,6 +465,13 @@ impl FitState {
         if n_features == 0 {
             return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
         }
+        self.limits.check_table(
+            n_features,
+            n_old,
+            self.labels.len(),
+            self.seen,
+            self.input_bytes.max(self.seen_bytes),
+        )?;
         // Labels in sorted order: ties break by this order, and equal data gives equal models.
         let mut label_order: Vec<usize> = (0..self.labels.len()).collect();
         label_order.sort_by(|&a, &b| self.labels[a].cmp(&self.labels[b]));
@@ -376,6 +495,8 @@ impl FitState {
             .iter()
             .map(|&i| self.labels[i].clone())
             .collect();
+        // The gathered counts are in the table now; free them before the weights are made.
+        self.counts = Vec::new();
         let nb = NaiveBayes::from_counts(self.settings.naive_bayes, n_classes, counts, docs)?;
 
         let remap_row = |row: &SparseCounts| -> SparseCounts {
@@ -663,7 +784,9 @@ impl Classifier {
     /// vocabulary (whatever `min_count` was), and a new label becomes a new class.
     ///
     /// # Errors
-    /// [`ErrorKind::EmptyLabel`] for an empty label; [`ErrorKind::TooManyCounts`] if the model
+    /// [`ErrorKind::EmptyLabel`] for an empty label; [`ErrorKind::TooManyLabels`] for a new label
+    /// past [`MAX_LABELS`](crate::MAX_LABELS); [`ErrorKind::MemoryLimit`] if the table could
+    /// outgrow what a model may hold (2^27 cells); [`ErrorKind::TooManyCounts`] if the model
     /// could no longer hold its totals exactly. The model is unchanged on error.
     pub fn learn(&mut self, text: &str, label: &str) -> Result<()> {
         if label.trim().is_empty() {
@@ -671,6 +794,23 @@ impl Classifier {
                 path: None,
                 line: None,
             }));
+        }
+        {
+            let model = &*self.inner;
+            let new_label = model
+                .labels
+                .binary_search_by(|l| l.as_str().cmp(label))
+                .is_err();
+            // New features are at most the text's n-gram occurrences.
+            let (lo, hi) = model.settings.features.ngram_range;
+            let mut tokens = 0u64;
+            model.analyzer.for_each_token(text, |_| tokens += 1);
+            check_model_growth(
+                model.vocabulary.len() as u64 + tokens * (hi + 1 - lo) as u64,
+                model.labels.len(),
+                usize::from(new_label),
+                model.nb.totals().1 + 1,
+            )?;
         }
         // A text has at most one feature occurrence per byte per n-gram length.
         let bound =
@@ -744,6 +884,9 @@ impl Classifier {
     ///
     /// # Errors
     /// [`ErrorKind::IncompatibleModels`] if the language, feature or naive Bayes settings differ;
+    /// [`ErrorKind::TooManyLabels`] if the labels together would be more than
+    /// [`MAX_LABELS`](crate::MAX_LABELS); [`ErrorKind::MemoryLimit`] if the table could outgrow
+    /// what a model may hold (2^27 cells, counting both models' features);
     /// [`ErrorKind::TooManyCounts`] if the sum could not be held exactly. `self` is unchanged on
     /// error.
     pub fn merge(&mut self, other: &Classifier) -> Result<()> {
@@ -763,6 +906,18 @@ impl Classifier {
             }));
         }
         let (tokens, docs) = other.inner.nb.totals();
+        let new_labels = other
+            .inner
+            .labels
+            .iter()
+            .filter(|l| self.inner.labels.binary_search(l).is_err())
+            .count();
+        check_model_growth(
+            (self.n_features() + other.n_features()) as u64,
+            self.inner.labels.len(),
+            new_labels,
+            self.inner.nb.totals().1.saturating_add(docs),
+        )?;
         if !self.inner.nb.can_add(tokens, docs) {
             return Err(Error::new(ErrorKind::TooManyCounts {
                 limit: crate::naive_bayes::MAX_TOTAL_COUNT,

@@ -100,6 +100,43 @@ pub enum ErrorKind {
         /// The largest total of tokens (or of examples) a model may hold.
         limit: u64,
     },
+    /// The training data has more distinct labels than the limit
+    /// ([`Trainer::max_labels`](crate::Trainer::max_labels), at most
+    /// [`MAX_LABELS`](crate::MAX_LABELS)), or `learn`/`merge` would add a label past it. Usually
+    /// the wrong column was taken as the label: the message then asks whether it is right.
+    TooManyLabels {
+        /// The most labels allowed.
+        limit: usize,
+        /// The distinct labels counted: all of them when training from a slice, those seen so
+        /// far when training from a stream (refused as soon as one too many arrives).
+        labels: usize,
+        /// The rows (examples) those labels were counted among.
+        rows: u64,
+        /// The label column, when known (see [`Error::with_label_column`]).
+        column: Option<String>,
+        /// The 1-based line of the first row over the limit, when it came from a file.
+        line: Option<u64>,
+    },
+    /// Training would need more memory than its limit
+    /// ([`Trainer::max_memory`](crate::Trainer::max_memory); by default in proportion to the
+    /// training text) for its vocabulary and `features × labels` table, or cross-validation for
+    /// its per-example outcomes; or `learn`/`merge` would grow a model past what one may hold.
+    /// Refused before the memory is allocated.
+    MemoryLimit {
+        /// The memory it would need, in bytes (an estimate).
+        needed: u64,
+        /// The memory allowed, in bytes.
+        limit: u64,
+        /// The features of the table, when a model's table is what is too large (`None` for
+        /// cross-validation's outcomes).
+        features: Option<usize>,
+        /// The labels.
+        labels: usize,
+        /// The rows (examples) read when it was refused.
+        rows: u64,
+        /// The label column, when known (see [`Error::with_label_column`]).
+        column: Option<String>,
+    },
     /// A model file is not a nopitch model, is truncated, corrupt, or internally inconsistent.
     ModelFormat {
         /// What is wrong with it.
@@ -135,7 +172,8 @@ impl Error {
             ErrorKind::Csv { line, .. }
             | ErrorKind::EmptyLabel { line, .. }
             | ErrorKind::EmptyText { line, .. }
-            | ErrorKind::UnknownLabel { line, .. } => *line,
+            | ErrorKind::UnknownLabel { line, .. }
+            | ErrorKind::TooManyLabels { line, .. } => *line,
             _ => None,
         }
     }
@@ -143,6 +181,35 @@ impl Error {
     /// Whether the error came from reading or writing a file or stream.
     pub fn is_io_error(&self) -> bool {
         matches!(&*self.0, ErrorKind::Io { .. })
+    }
+
+    /// Names the label column in a [`ErrorKind::TooManyLabels`] or [`ErrorKind::MemoryLimit`]
+    /// error that does not name one yet (the trainer sees examples, not columns), so that the
+    /// message can ask whether it is the right column. Other errors are returned unchanged.
+    ///
+    /// ```
+    /// use nopitch::{CsvOptions, ExampleReader, Trainer};
+    /// // Each row's label is its own text: the wrong column.
+    /// let mut csv = String::from("text,label\n");
+    /// for i in 0..300 {
+    ///     csv += &format!("note number {i},note number {i}\n");
+    /// }
+    /// let options = CsvOptions::csv().label_column("label");
+    /// let reader = ExampleReader::from_reader(csv.as_bytes(), &options)?;
+    /// let e = Trainer::new().fit_iter(reader).unwrap_err().with_label_column("label");
+    /// assert!(e.to_string().contains("is \"label\" the right label column?"), "{e}");
+    /// # Ok::<(), nopitch::Error>(())
+    /// ```
+    pub fn with_label_column(mut self, name: impl Into<String>) -> Error {
+        match &mut *self.0 {
+            ErrorKind::TooManyLabels { column, .. } | ErrorKind::MemoryLimit { column, .. }
+                if column.is_none() =>
+            {
+                *column = Some(name.into());
+            }
+            _ => {}
+        }
+        self
     }
 
     /// Attaches a file path to errors that carry one and do not have one yet.
@@ -256,12 +323,73 @@ impl fmt::Display for Error {
             }
             ErrorKind::NotLearned { reason } => write!(f, "cannot unlearn: {reason}"),
             ErrorKind::TooManyCounts { limit } => write!(f, "the model would hold more than {limit} tokens or examples"),
+            ErrorKind::TooManyLabels {
+                limit,
+                labels,
+                rows,
+                column,
+                line,
+            } => {
+                where_(f, &None, *line)?;
+                write!(f, "too many labels: {labels} distinct labels among {rows} rows")?;
+                if let Some(c) = column {
+                    write!(f, " of column {c:?}")?;
+                }
+                write!(f, ", more than the limit of {limit}. ")?;
+                if *labels as u64 >= *rows {
+                    write!(f, "Every row has a different label: ")?;
+                } else {
+                    write!(f, "A label column rarely has so many values: ")?;
+                }
+                match column {
+                    Some(c) => write!(f, "is {c:?} the right label column?"),
+                    None => write!(f, "is the label column right?"),
+                }
+            }
+            ErrorKind::MemoryLimit {
+                needed,
+                limit,
+                features,
+                labels,
+                rows,
+                column,
+            } => {
+                let (needed, limit) = (Mib(*needed), Mib(*limit));
+                match features {
+                    Some(features) => write!(
+                        f,
+                        "training would need about {needed} for {features} features × {labels} labels (after {rows} rows), more than its limit of {limit}"
+                    )?,
+                    None => write!(
+                        f,
+                        "cross-validation would need about {needed} to keep {labels} probabilities for each of {rows} rows, more than its limit of {limit}"
+                    )?,
+                }
+                write!(f, ". Fewer labels (")?;
+                match column {
+                    Some(c) => write!(f, "is {c:?} the right label column?")?,
+                    None => write!(f, "is the label column right?")?,
+                }
+                match features {
+                    Some(_) => write!(f, "), a shorter n-gram range, a higher min_count or a higher Trainer::max_memory would fit"),
+                    None => write!(f, ") or a higher Trainer::max_memory would fit; or evaluate on a held-out split instead"),
+                }
+            }
             ErrorKind::ModelFormat { reason } => write!(f, "not a valid nopitch model: {reason}"),
             ErrorKind::UnsupportedModelVersion { found, supported } => write!(
                 f,
                 "model format version {found} is not supported (this build reads version {supported})"
             ),
         }
+    }
+}
+
+/// Bytes as mebibytes, for messages.
+struct Mib(u64);
+
+impl fmt::Display for Mib {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.0} MiB", (self.0 as f64 / (1u64 << 20) as f64).ceil())
     }
 }
 

@@ -293,7 +293,10 @@ fn outcome(classifier: &Classifier, index: usize, truth: usize, text: &str) -> O
 /// `progress` is called with (folds done, k) after each fold.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidParameter`] for `k < 2` or more folds than examples; otherwise as
+/// [`ErrorKind::InvalidParameter`] for `k < 2` or more folds than examples;
+/// [`ErrorKind::TooManyLabels`] for more distinct labels than the trainer allows;
+/// [`ErrorKind::MemoryLimit`] if the outcomes (a probability per label per example) would take
+/// more than the trainer's [`max_memory`](Trainer::max_memory); otherwise as
 /// [`Trainer::fit`] on a training split (for example [`ErrorKind::SingleClass`] when a label is
 /// so rare that a split has no example of any other label).
 pub fn cross_validate(
@@ -304,6 +307,10 @@ pub fn cross_validate(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Evaluation> {
     check_labels(examples)?;
+    // Refused here, counting every label, rather than in the first fold's fit.
+    trainer.check_label_count(examples)?;
+    // The outcomes, a probability per label per example, share the memory limit with the fits.
+    let trainer = &trainer.for_folds(examples)?;
     if k < 2 || k > examples.len() {
         return Err(Error::invalid(
             "k",
@@ -325,13 +332,12 @@ pub fn cross_validate(
     let folds = stratified_folds(&truth, k, seed);
     let mut outcomes = Vec::with_capacity(examples.len());
     for fold in 0..k {
-        let train: Vec<Example> = examples
+        let train = examples
             .iter()
             .zip(&folds)
             .filter(|(_, &f)| f != fold)
-            .map(|(e, _)| e.clone())
-            .collect();
-        let model = trainer.fit(&train)?;
+            .map(|(e, _)| e);
+        let model = trainer.fit_examples(train)?;
         for (index, e) in examples
             .iter()
             .enumerate()

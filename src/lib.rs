@@ -50,6 +50,9 @@
 //! No function panics on any text: empty, huge, binary-looking, any script, emoji. Time is linear
 //! in the length of the text. Model files are validated (checksum, indexes, counts, settings)
 //! and refused with a typed error if anything is off; see the README's "Untrusted input".
+//! Training's memory is bounded in proportion to its data whatever the labels: at most
+//! [`MAX_LABELS`] labels, and a memory limit checked before anything large is allocated
+//! ([`Trainer::max_labels`], [`Trainer::max_memory`]; the README's "Limits").
 //!
 //! ## Crate features
 //! - `rayon` (off by default): [`Classifier::classify_batch`] on every core.
@@ -66,6 +69,7 @@ mod dataset;
 mod error;
 mod evaluate;
 mod features;
+mod limits;
 pub mod linkedin;
 mod naive_bayes;
 mod persist;
@@ -85,6 +89,7 @@ pub use dataset::{
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
 pub use features::{FeatureSettings, MAX_NGRAM};
+pub use limits::{MAX_LABELS, MEMORY_PER_INPUT_BYTE, MIN_MEMORY_LIMIT};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
 pub use pretrained::{pretrained_training_set, PRETRAINED_NOTES};

@@ -352,9 +352,9 @@ fn json_file(bytes: &[u8]) -> Result<ModelFile> {
 /// Cells of a model's `feature × label` tables allowed per byte of its file. Real models use a
 /// handful (the pretrained one: 430,000 cells in 1.3 MB); a crafted file that names many labels
 /// and many features in few bytes would otherwise make loading allocate far more than it holds.
-const CELLS_PER_FILE_BYTE: usize = 64;
+pub(crate) const CELLS_PER_FILE_BYTE: usize = 64;
 /// The most cells any model may have (about 2 GiB of counts and weights together).
-const MAX_CELLS: usize = 1 << 27;
+pub(crate) const MAX_CELLS: usize = 1 << 27;
 
 /// The size of a `features × labels` table, refused if it is out of proportion to the file.
 fn table_size(n_features: usize, n_labels: usize, file_len: usize) -> Result<usize> {
