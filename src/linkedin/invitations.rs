@@ -1,4 +1,4 @@
-//! LinkedIn's data export: reading `Invitations.csv` and triaging the invitations you received.
+//! `Invitations.csv`: the connection requests you received and sent, and their triage.
 //!
 //! The export ("Settings → Data privacy → Get a copy of your data") has a file `Invitations.csv`
 //! with the columns `From, To, Sent At, Message, Direction, inviterProfileUrl,
@@ -6,19 +6,6 @@
 //! `1/29/26, 2:37 PM`; `Direction` is `INCOMING` or `OUTGOING`. The reader finds columns by name,
 //! so extra or reordered columns are fine; it tolerates a UTF-8 byte-order mark, CRLF line ends,
 //! quoted notes with commas, quotes and line breaks, and empty notes.
-//!
-//! ```
-//! use nopitch::linkedin::{triage, InvitationReader, Triage};
-//! use nopitch::{Classifier, TriagePolicy};
-//! let export = "From,To,Sent At,Message,Direction\n\
-//!               Dana Reyes,Sam Lee,\"1/29/26, 2:37 PM\",\"Save 15% on your SAP licensing, quick call?\",INCOMING\n\
-//!               Ana Li,Sam Lee,\"1/30/26, 9:05 AM\",,INCOMING\n";
-//! let reader = InvitationReader::from_reader(export.as_bytes())?;
-//! let rows = triage(reader, &Classifier::pretrained(), &TriagePolicy::default())?;
-//! assert!(matches!(&rows[0].triage, Triage::Judged(v, _) if v.category.label() == "sales"));
-//! assert!(matches!(rows[1].triage, Triage::NoNote));
-//! # Ok::<(), nopitch::Error>(())
-//! ```
 
 use std::fs::File;
 use std::io::Read;

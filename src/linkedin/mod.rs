@@ -1,0 +1,25 @@
+//! LinkedIn's data export: reading `Invitations.csv` and triaging the invitations you received.
+//!
+//! ```
+//! use nopitch::linkedin::{triage, InvitationReader, Triage};
+//! use nopitch::{Classifier, TriagePolicy};
+//! let export = "From,To,Sent At,Message,Direction\n\
+//!               Dana Reyes,Sam Lee,\"1/29/26, 2:37 PM\",\"Save 15% on your SAP licensing, quick call?\",INCOMING\n\
+//!               Ana Li,Sam Lee,\"1/30/26, 9:05 AM\",,INCOMING\n";
+//! let reader = InvitationReader::from_reader(export.as_bytes())?;
+//! let rows = triage(reader, &Classifier::pretrained(), &TriagePolicy::default())?;
+//! assert!(matches!(&rows[0].triage, Triage::Judged(v, _) if v.category.label() == "sales"));
+//! assert!(matches!(rows[1].triage, Triage::NoNote));
+//! # Ok::<(), nopitch::Error>(())
+//! ```
+
+mod html;
+mod invitations;
+mod mojibake;
+
+pub use html::{html_to_text, Markup};
+pub use invitations::{
+    triage, Direction, Invitation, InvitationReader, Triage, TriagedInvitation,
+    EVIDENCE_PER_INVITATION, REQUIRED_COLUMNS,
+};
+pub use mojibake::repair_mojibake;
