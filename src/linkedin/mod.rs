@@ -13,13 +13,24 @@
 //! # Ok::<(), nopitch::Error>(())
 //! ```
 
+mod conversations;
 mod html;
 mod invitations;
+mod messages;
 mod mojibake;
+mod records;
 
+pub use conversations::{
+    find_owner, person_key, profile_key, split_names, Conversation, ConversationReader, Owner,
+    OwnerSource, LINKEDIN_MEMBER,
+};
 pub use html::{html_to_text, Markup};
 pub use invitations::{
     triage, Direction, Invitation, InvitationReader, Triage, TriagedInvitation,
     EVIDENCE_PER_INVITATION, REQUIRED_COLUMNS,
 };
+pub use messages::{
+    parse_timestamp, Message, MessageReader, MESSAGE_COLUMNS, OPTIONAL_MESSAGE_COLUMNS,
+};
 pub use mojibake::repair_mojibake;
+pub use records::{Damage, DamagedRecord, Record};
