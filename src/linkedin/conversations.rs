@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::messages::{Message, MessageReader};
 use super::records::Record;
+use super::verdict::Turn;
 use crate::error::Result;
 
 /// The name LinkedIn shows for accounts that no longer show one: many different people.
@@ -64,6 +65,49 @@ impl Conversation {
         self.messages.iter().map(|m| m.line).min().unwrap_or(0)
     }
 
+    /// The messages as the verdicts see them, oldest first: drafts (never sent) left out, the
+    /// owner's marked, days counted from the first message.
+    pub fn turns<'a>(&'a self, owner: &Owner) -> Vec<Turn<'a>> {
+        let start = self.messages.iter().find_map(|m| m.timestamp);
+        self.messages
+            .iter()
+            .filter(|m| !m.draft)
+            .map(|m| Turn {
+                by_owner: owner.sent(m),
+                sender: &m.from,
+                subject: &m.subject,
+                text: &m.content,
+                markup: m.markup,
+                day: match (start, m.timestamp) {
+                    (Some(s), Some(t)) => Some((t - s) as f64 / 86_400.0),
+                    _ => None,
+                },
+            })
+            .collect()
+    }
+
+    /// How many people other than the owner are in it, senders and recipients. Everyone shown
+    /// as `LinkedIn Member` counts as one person.
+    pub fn other_participants(&self, owner: &Owner) -> usize {
+        let mut seen: Vec<String> = Vec::new();
+        let mut add = |name: &str, url: &str| {
+            if owner.is(name, url) {
+                return;
+            }
+            let id = identity(name);
+            if !id.is_empty() && !seen.contains(&id) {
+                seen.push(id);
+            }
+        };
+        for m in &self.messages {
+            add(&m.from, &m.sender_profile_url);
+            for name in split_names(&m.to) {
+                add(name, "");
+            }
+        }
+        seen.len()
+    }
+
     /// Everyone named in it, senders and recipients, as [`person_key`]s (each once, in order of
     /// appearance). `LinkedIn Member` and empty names are left out.
     pub fn participant_keys(&self) -> Vec<String> {
@@ -106,6 +150,22 @@ fn sort_by_date(messages: &mut [Message]) {
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let mut sorted: Vec<Message> = order.iter().map(|&i| messages[i].clone()).collect();
     messages.swap_with_slice(&mut sorted);
+}
+
+/// Who a name stands for within one conversation: a person, `LinkedIn Member` (any number of
+/// them count as one), or an organisation or LinkedIn itself.
+fn identity(name: &str) -> String {
+    match person_key(name) {
+        Some(k) => k,
+        None => {
+            let n = name.trim().to_lowercase();
+            if n.is_empty() {
+                n
+            } else {
+                format!("\u{1}{n}")
+            }
+        }
+    }
 }
 
 /// A name as a key that identifies a person across files: trimmed, inner spaces collapsed,
@@ -334,6 +394,21 @@ impl Owner {
         match (&self.key, person_key(name)) {
             (Some(mine), Some(theirs)) => *mine == theirs,
             _ => false,
+        }
+    }
+
+    /// For an owner given by profile URL: takes their name from a message of theirs in the
+    /// conversation, so that they are recognised as a recipient too (recipients have no URL).
+    pub fn learn_name(&mut self, conversation: &Conversation) {
+        if self.key.is_some() || self.profile.is_none() {
+            return;
+        }
+        if let Some(m) = conversation
+            .messages
+            .iter()
+            .find(|m| self.profile == profile_key(&m.sender_profile_url))
+        {
+            self.key = person_key(&m.from);
         }
     }
 

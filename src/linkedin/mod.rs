@@ -14,11 +14,13 @@
 //! ```
 
 mod conversations;
+mod cues;
 mod html;
 mod invitations;
 mod messages;
 mod mojibake;
 mod records;
+mod verdict;
 
 pub use conversations::{
     find_owner, person_key, profile_key, split_names, Conversation, ConversationReader, Owner,
@@ -34,3 +36,8 @@ pub use messages::{
 };
 pub use mojibake::repair_mojibake;
 pub use records::{Damage, DamagedRecord, Record};
+pub use verdict::{
+    conversation_text, ConversationCategory, ConversationJudge, ConversationVerdict, Turn,
+    EVIDENCE_PER_CONVERSATION, FOLLOW_UP_MIN_GAP_DAYS, LATER_MAX_CHARS, LATER_MAX_MESSAGES,
+    OPENING_MAX_CHARS, PROMPTED_CONFIDENCE,
+};
