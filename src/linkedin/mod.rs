@@ -17,6 +17,7 @@ mod conversations;
 mod cues;
 mod html;
 mod invitations;
+mod labelled;
 mod messages;
 mod mojibake;
 mod records;
@@ -30,6 +31,11 @@ pub use html::{html_to_text, Markup};
 pub use invitations::{
     triage, Direction, Invitation, InvitationReader, Triage, TriagedInvitation,
     EVIDENCE_PER_INVITATION, REQUIRED_COLUMNS,
+};
+pub use labelled::{
+    conversation_examples, evaluate_conversations, read_labelled_conversations,
+    ConversationEvaluation, LabelledConversation, LabelledConversationReader, LabelledMessage,
+    LABELLED_COLUMNS, MACRO_F1_CATEGORIES, OPTIONAL_LABELLED_COLUMNS, OWNER_SENDER,
 };
 pub use messages::{
     parse_timestamp, Message, MessageReader, MESSAGE_COLUMNS, OPTIONAL_MESSAGE_COLUMNS,

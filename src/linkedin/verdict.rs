@@ -26,7 +26,8 @@ use crate::error::{Error, Result};
 use crate::triage::{Action, Category, TriagePolicy};
 
 /// One message of a conversation, as the verdict sees it. Build them from a LinkedIn
-/// [`Conversation`](super::Conversation) with [`Conversation::turns`](super::Conversation::turns).
+/// [`Conversation`](super::Conversation) with [`Conversation::turns`](super::Conversation::turns)
+/// or from labelled data with [`LabelledConversation::turns`](super::LabelledConversation::turns).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Turn<'a> {
     /// Whether the export's owner wrote it.
