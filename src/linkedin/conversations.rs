@@ -349,7 +349,9 @@ pub struct Owner {
     pub name: String,
     /// How they were found.
     pub source: OwnerSource,
+    #[serde(skip)]
     key: Option<String>,
+    #[serde(skip)]
     profile: Option<String>,
 }
 
@@ -367,7 +369,7 @@ impl Owner {
         }
     }
 
-    fn found(name: &str, source: OwnerSource) -> Owner {
+    pub(crate) fn found(name: &str, source: OwnerSource) -> Owner {
         Owner {
             name: name.to_string(),
             source,
@@ -477,6 +479,12 @@ impl OwnerFinder {
                 .map(|(_, _, name)| Owner::found(name, OwnerSource::CommonToAll)),
             _ => None,
         }
+    }
+
+    /// Whether more conversations can still make the owner certain (no: nobody is common to
+    /// all the conversations seen).
+    pub(crate) fn can_become_certain(&self) -> bool {
+        !matches!(self.common.as_deref(), Some([]))
     }
 
     /// The best answer with what has been seen: certain, or guessed.

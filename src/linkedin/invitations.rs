@@ -207,6 +207,15 @@ pub fn triage<R: Read>(
     Ok(out)
 }
 
+/// The triage the export uses.
+pub(crate) fn triage_rows<R: Read>(
+    reader: InvitationReader<R>,
+    classifier: &Classifier,
+    policy: &TriagePolicy,
+) -> Result<Vec<TriagedInvitation>> {
+    triage(reader, classifier, policy)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,9 @@
 
 mod conversations;
 mod cues;
+mod export;
 mod html;
+mod inbox;
 mod invitations;
 mod labelled;
 mod messages;
@@ -27,7 +29,17 @@ pub use conversations::{
     find_owner, person_key, profile_key, split_names, Conversation, ConversationReader, Owner,
     OwnerSource, LINKEDIN_MEMBER,
 };
+pub use export::{
+    export_file_kind, invitation_cells, triage_export, triage_export_dir, triage_export_readers,
+    write_invitations_csv, ConversationLink, ExportFile, ExportFiles, ExportInvitation,
+    ExportTriage, InvitationVerdict, InvitationsTriage, JoinedBy, VerdictSource,
+    INVITATION_OUTPUT_COLUMNS,
+};
 pub use html::{html_to_text, Markup};
+pub use inbox::{
+    evidence_text, triage_messages, triage_messages_file, write_conversations_csv, InboxTriage,
+    TriagedConversation, CONVERSATION_OUTPUT_COLUMNS, OWNER_SEARCH_MAX_CONVERSATIONS,
+};
 pub use invitations::{
     triage, Direction, Invitation, InvitationReader, Triage, TriagedInvitation,
     EVIDENCE_PER_INVITATION, REQUIRED_COLUMNS,

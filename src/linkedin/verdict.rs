@@ -10,7 +10,7 @@
 //! | 3 | only the owner wrote | `outreach` |
 //! | 4 | the owner wrote first (a courtesy line such as "thanks for connecting" does not count): their outreach, unless the other party's replies name shared history (a sure `known-contact` from the model) | `outreach` / `known-contact` |
 //! | 5 | a LinkedIn-prompted one-liner (birthday, new role, work anniversary, endorsement thanks) that is not a sure pitch | `personal` at 0.95, `known-contact` when the note names shared work |
-//! | 6 | otherwise the model, with unanswered follow-ups ("just bumping this", a second message a day later) and the owner declining adding to `sales`, and the owner replying at length taking from it | `sales` / `known-contact` / `personal` |
+//! | 6 | otherwise the model, with unanswered follow-ups ("just bumping this", a second message half a day later) and the owner declining adding to `sales`, and the owner replying at length taking from it (and then `sales` is never a sure verdict: review, not decline) | `sales` / `known-contact` / `personal` |
 //!
 //! A verdict is unsure (action: review) when its confidence is below the model's `unsure_below`
 //! or nothing in the text or the rules says anything.
@@ -495,12 +495,20 @@ impl ConversationJudge {
             .filter(|t| !cues::is_courtesy(t.text))
             .map(|t| t.text.chars().count())
             .sum();
-        if reply_chars >= ENGAGED_MIN_CHARS || owner_replies.len() >= ENGAGED_MIN_REPLIES {
+        let engaged =
+            reply_chars >= ENGAGED_MIN_CHARS || owner_replies.len() >= ENGAGED_MIN_REPLIES;
+        if engaged {
             sales_shift -= ENGAGED_PENALTY;
-            reasons.push("you replied at length".into());
+            reasons.push("you replied at length (no cold pitch)".into());
         }
         let shifts = [("sales", sales_shift)];
-        self.model_verdict(&prediction, &shifts, sales_shift, reasons, follow)
+        let mut v = self.model_verdict(&prediction, &shifts, sales_shift, reasons, follow);
+        if engaged && v.category == ConversationCategory::Sales && !v.unsure {
+            // A conversation the owner took part in is never declined as a cold pitch.
+            v.unsure = true;
+            v.action = Action::Review;
+        }
+        v
     }
 
     /// A prompted one-liner's verdict: personal, or known-contact when it names shared work.
