@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::conversations::{person_key, profile_key, Owner, OwnerSource};
 use super::inbox::{evidence_text, triage_messages, write_error, InboxTriage, TriagedConversation};
 use super::invitations::{
-    triage_rows, Direction, InvitationReader, Triage, TriagedInvitation, REQUIRED_COLUMNS,
+    triage, Direction, InvitationReader, Triage, TriagedInvitation, REQUIRED_COLUMNS,
 };
 use super::messages::MESSAGE_COLUMNS;
 use super::verdict::{ConversationCategory, ConversationJudge};
@@ -300,7 +300,7 @@ pub struct ExportInvitation {
 
 impl ExportInvitation {
     /// The category shown for it: the verdict's, or `no-note`, `outgoing`,
-    /// `unknown-direction`.
+    /// `unknown-direction`, `unreadable`.
     pub fn category_label(&self) -> String {
         match (&self.verdict, &self.invitation.triage) {
             (Some(v), _) if v.unsure => format!("{} (unsure)", v.category),
@@ -309,6 +309,7 @@ impl ExportInvitation {
             (None, Triage::NoNote) => "no-note".into(),
             (None, Triage::Outgoing) => "outgoing".into(),
             (None, Triage::UnknownDirection) => "unknown-direction".into(),
+            (None, Triage::Unreadable { .. }) => "unreadable".into(),
         }
     }
 }
@@ -322,6 +323,16 @@ pub struct InvitationsTriage {
     pub rows: Vec<ExportInvitation>,
     /// Whether they were joined with a messages file.
     pub joined: bool,
+}
+
+impl InvitationsTriage {
+    /// Rows that could not be read.
+    pub fn unreadable(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.invitation.triage, Triage::Unreadable { .. }))
+            .count()
+    }
 }
 
 /// The triage of an export.
@@ -595,7 +606,7 @@ fn triage_sources<I: Read, M: Read + Seek>(
         Some(r) => {
             let reader = InvitationReader::from_reader(r).map_err(|e| attach(e, paths[0]))?;
             let headers = reader.headers().to_vec();
-            let rows = triage_rows(reader, judge.classifier(), judge.policy())
+            let rows = triage(reader, judge.classifier(), judge.policy())
                 .map_err(|e| attach(e, paths[0]))?;
             Some((headers, rows))
         }
@@ -711,6 +722,18 @@ pub fn invitation_cells(row: &ExportInvitation) -> [String; 7] {
         (None, Triage::UnknownDirection) => {
             (String::new(), "review".into(), String::new(), String::new())
         }
+        (None, Triage::Unreadable { last_line, problem }) => (
+            String::new(),
+            "review".into(),
+            super::records::DamagedRecord {
+                first_line: row.invitation.invitation.line,
+                last_line: *last_line,
+                problem: problem.clone(),
+                fields: Vec::new(),
+            }
+            .to_string(),
+            String::new(),
+        ),
         (None, Triage::Judged(v, evidence)) => (
             format!("{:.3}", v.confidence),
             v.action.name().to_string(),
