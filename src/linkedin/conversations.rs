@@ -101,8 +101,8 @@ impl Conversation {
         };
         for m in &self.messages {
             add(&m.from, &m.sender_profile_url);
-            for name in split_names(&m.to) {
-                add(name, "");
+            for (name, url) in recipients(m) {
+                add(name, url);
             }
         }
         seen.len()
@@ -228,6 +228,23 @@ pub fn split_names(to: &str) -> impl Iterator<Item = &str> {
         names.push(to[s..e].trim());
     }
     names.into_iter()
+}
+
+/// A message's recipients: each name of `TO` with its profile URL from `RECIPIENT PROFILE URLS`
+/// when the two lists have as many entries (else with an empty URL).
+pub fn recipients(message: &Message) -> Vec<(&str, &str)> {
+    let names: Vec<&str> = split_names(&message.to).collect();
+    let urls: Vec<&str> = message
+        .recipient_profile_urls
+        .split([',', ';', ' ', '\n'])
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .collect();
+    if urls.len() == names.len() {
+        names.into_iter().zip(urls).collect()
+    } else {
+        names.into_iter().map(|n| (n, "")).collect()
+    }
 }
 
 /// Groups a [`MessageReader`]'s rows into conversations.
@@ -389,9 +406,14 @@ impl Owner {
     }
 
     /// Whether a person (name and profile URL, either may be empty) is the owner.
+    ///
+    /// The same profile URL or the same name is enough: exports write profile URLs in more than
+    /// one form, so a URL that differs does not rule the owner out.
     pub fn is(&self, name: &str, profile_url: &str) -> bool {
         if let (Some(mine), Some(theirs)) = (&self.profile, profile_key(profile_url)) {
-            return *mine == theirs;
+            if *mine == theirs {
+                return true;
+            }
         }
         match (&self.key, person_key(name)) {
             (Some(mine), Some(theirs)) => *mine == theirs,
@@ -399,19 +421,31 @@ impl Owner {
         }
     }
 
-    /// For an owner given by profile URL: takes their name from a message of theirs in the
-    /// conversation, so that they are recognised as a recipient too (recipients have no URL).
+    /// For an owner given by profile URL: takes their name from a message of the conversation
+    /// that names them with that URL (as sender or recipient), so that they are recognised where
+    /// the export gives only their name.
     pub fn learn_name(&mut self, conversation: &Conversation) {
         if self.key.is_some() || self.profile.is_none() {
             return;
         }
-        if let Some(m) = conversation
-            .messages
-            .iter()
-            .find(|m| self.profile == profile_key(&m.sender_profile_url))
-        {
-            self.key = person_key(&m.from);
+        for m in &conversation.messages {
+            let people = std::iter::once((m.from.as_str(), m.sender_profile_url.as_str()))
+                .chain(recipients(m));
+            for (name, url) in people {
+                if self.profile == profile_key(url) {
+                    if let Some(key) = person_key(name) {
+                        self.key = Some(key);
+                        return;
+                    }
+                }
+            }
         }
+    }
+
+    /// Whether the owner's name is known (an owner given by profile URL learns it from the
+    /// first message that names them with that URL).
+    pub fn has_name(&self) -> bool {
+        self.key.is_some()
     }
 
     /// Whether the owner sent a message.
@@ -552,7 +586,7 @@ mod tests {
         assert_eq!(profile_key(" "), None);
         let me = Owner::given("https://www.linkedin.com/in/sam-lee-123");
         assert!(me.is("Whoever", "https://linkedin.com/in/sam-lee-123/"));
-        assert!(!me.is("Sam Lee", ""));
+        assert!(!me.is("Sam Lee", "")); // its name is not known yet
         assert!(Owner::given("Sam Lee").is("sam  lee", ""));
     }
 

@@ -3,7 +3,10 @@
 //! automated messages (ads, LinkedIn's promotions, broadcasts) look like.
 //!
 //! Phrases are matched on [`fold`]ed text (lower case, straight quotes, single spaces) at word
-//! boundaries, so `hbd` does not match inside a word.
+//! boundaries, so `hbd` does not match inside a word. Every phrase list is searched in one pass
+//! over a message (Aho-Corasick), which [`Cues::scan`] turns into [`Hits`].
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::html::Markup;
 
@@ -40,17 +43,22 @@ fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
 }
 
-/// Whether folded text contains the phrase at word boundaries.
-pub(crate) fn has(folded: &str, phrase: &str) -> bool {
+/// Whether `phrase` occurs at `start..end` of `folded` at word boundaries.
+fn at_boundaries(folded: &str, phrase: &str, start: usize, end: usize) -> bool {
     let check_start = phrase.starts_with(char::is_alphanumeric);
     let check_end = phrase.ends_with(char::is_alphanumeric);
+    (!check_start || !is_word_char(folded[..start].chars().next_back()))
+        && (!check_end || !is_word_char(folded[end..].chars().next()))
+}
+
+/// Whether folded text contains the phrase at word boundaries (one phrase at a time: what
+/// [`Cues::scan`] does for all of them at once).
+#[cfg(test)]
+pub(crate) fn has(folded: &str, phrase: &str) -> bool {
     let mut from = 0;
     while let Some(i) = folded[from..].find(phrase) {
         let start = from + i;
-        let end = start + phrase.len();
-        let before = folded[..start].chars().next_back();
-        let after = folded[end..].chars().next();
-        if (!check_start || !is_word_char(before)) && (!check_end || !is_word_char(after)) {
+        if at_boundaries(folded, phrase, start, start + phrase.len()) {
             return true;
         }
         from = start + folded[start..].chars().next().map_or(1, char::len_utf8);
@@ -58,13 +66,120 @@ pub(crate) fn has(folded: &str, phrase: &str) -> bool {
     false
 }
 
-/// The first of the phrases found in the folded text.
-pub(crate) fn first_of(folded: &str, phrases: &[&'static str]) -> Option<&'static str> {
-    phrases.iter().copied().find(|p| has(folded, p))
+/// The phrase lists, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum List {
+    FollowUp,
+    Birthday,
+    Anniversary,
+    Congratulations,
+    NewRole,
+    Endorsement,
+    SharedWork,
+    Courtesy,
+    Decline,
+    Footer,
+    PromoSubject,
+    PromoText,
+    Happy,
+}
+
+const LISTS: [(List, &[&str]); 13] = [
+    (List::FollowUp, FOLLOW_UP),
+    (List::Birthday, BIRTHDAY),
+    (List::Anniversary, ANNIVERSARY),
+    (List::Congratulations, CONGRATULATIONS),
+    (List::NewRole, NEW_ROLE),
+    (List::Endorsement, ENDORSEMENT),
+    (List::SharedWork, SHARED_WORK),
+    (List::Courtesy, COURTESY),
+    (List::Decline, DECLINE),
+    (List::Footer, FOOTER),
+    (List::PromoSubject, PROMO_SUBJECT),
+    (List::PromoText, PROMO_TEXT),
+    (List::Happy, &["happy"]),
+];
+
+/// Which phrases of each list a text has: a bit per phrase, in list order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Hits([u64; 13]);
+
+impl Hits {
+    /// The first phrase of the list (in list order) the text has.
+    pub(crate) fn first(&self, list: List) -> Option<&'static str> {
+        let bits = self.0[list as usize];
+        (bits != 0).then(|| LISTS[list as usize].1[bits.trailing_zeros() as usize])
+    }
+
+    /// The phrases of the list the text has, in list order.
+    pub(crate) fn all(&self, list: List) -> impl Iterator<Item = &'static str> {
+        let bits = self.0[list as usize];
+        LISTS[list as usize]
+            .1
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| bits & (1 << i) != 0)
+            .map(|(_, p)| *p)
+    }
+
+    /// Both texts' phrases.
+    pub(crate) fn union(mut self, other: Hits) -> Hits {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+}
+
+/// Every phrase list in one automaton.
+#[derive(Debug, Clone)]
+pub(crate) struct Cues {
+    matcher: AhoCorasick,
+    /// Pattern index → (list, index in the list).
+    patterns: Vec<(usize, usize)>,
+}
+
+impl Cues {
+    pub(crate) fn new() -> Cues {
+        let mut phrases = Vec::new();
+        let mut patterns = Vec::new();
+        for (l, (_, list)) in LISTS.iter().enumerate() {
+            debug_assert!(list.len() <= 64);
+            for (i, p) in list.iter().enumerate() {
+                phrases.push(*p);
+                patterns.push((l, i));
+            }
+        }
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&phrases)
+            .expect("the phrase lists are small and valid");
+        Cues { matcher, patterns }
+    }
+
+    /// The phrases of every list in folded text.
+    pub(crate) fn scan(&self, folded: &str) -> Hits {
+        let mut hits = Hits::default();
+        for m in self.matcher.find_overlapping_iter(folded) {
+            let (list, i) = self.patterns[m.pattern().as_usize()];
+            if hits.0[list] & (1 << i) == 0 {
+                let phrase = LISTS[list].1[i];
+                if at_boundaries(folded, phrase, m.start(), m.end()) {
+                    hits.0[list] |= 1 << i;
+                }
+            }
+        }
+        hits
+    }
+
+    /// [`fold`] then [`Cues::scan`].
+    pub(crate) fn scan_text(&self, text: &str) -> Hits {
+        self.scan(&fold(text))
+    }
 }
 
 /// How senders nudge a message that got no answer.
-pub(crate) const FOLLOW_UP: &[&str] = &[
+const FOLLOW_UP: &[&str] = &[
     "circling back",
     "circle back",
     "just bumping",
@@ -193,30 +308,31 @@ const ENDORSEMENT: &[&str] = &[
     "thx for the endorsement",
 ];
 
-/// The prompt a short note answers (birthday, new role, work anniversary, endorsement thanks).
-pub(crate) fn prompt(text: &str) -> Option<Prompt> {
+/// The prompt a short note answers (birthday, new role, work anniversary, endorsement thanks),
+/// from its length and its hits.
+pub(crate) fn prompt(text: &str, hits: &Hits) -> Option<Prompt> {
     if text.chars().count() > PROMPTED_MAX_CHARS {
         return None;
     }
-    let f = fold(text);
-    if first_of(&f, BIRTHDAY).is_some() {
+    if hits.first(List::Birthday).is_some() {
         return Some(Prompt::Birthday);
     }
-    if first_of(&f, ENDORSEMENT).is_some() {
+    if hits.first(List::Endorsement).is_some() {
         return Some(Prompt::Endorsement);
     }
-    let congrats = first_of(&f, CONGRATULATIONS).is_some();
-    if first_of(&f, ANNIVERSARY).is_some() && (congrats || has(&f, "happy")) {
+    let congrats = hits.first(List::Congratulations).is_some();
+    let happy = hits.first(List::Happy).is_some();
+    if hits.first(List::Anniversary).is_some() && (congrats || happy) {
         return Some(Prompt::WorkAnniversary);
     }
-    if congrats && first_of(&f, NEW_ROLE).is_some() {
+    if congrats && hits.first(List::NewRole).is_some() {
         return Some(Prompt::NewRole);
     }
     None
 }
 
 /// Phrases that name work (or study) shared with the recipient.
-pub(crate) const SHARED_WORK: &[&str] = &[
+const SHARED_WORK: &[&str] = &[
     "worked together",
     "working together",
     "work together again",
@@ -271,8 +387,8 @@ const COURTESY: &[&str] = &[
 ];
 
 /// Whether the owner's message is only a courtesy line.
-pub(crate) fn is_courtesy(text: &str) -> bool {
-    text.chars().count() <= COURTESY_MAX_CHARS && first_of(&fold(text), COURTESY).is_some()
+pub(crate) fn is_courtesy(text: &str, hits: &Hits) -> bool {
+    hits.first(List::Courtesy).is_some() && text.chars().count() <= COURTESY_MAX_CHARS
 }
 
 /// How an owner turns a pitch down.
@@ -301,11 +417,9 @@ const DECLINE: &[&str] = &[
 ];
 
 /// The decline phrase of a short owner reply, if it has one.
-pub(crate) fn decline(text: &str) -> Option<&'static str> {
-    if text.chars().count() > DECLINE_MAX_CHARS {
-        return None;
-    }
-    first_of(&fold(text), DECLINE)
+pub(crate) fn decline(text: &str, hits: &Hits) -> Option<&'static str> {
+    hits.first(List::Decline)
+        .filter(|_| text.chars().count() <= DECLINE_MAX_CHARS)
 }
 
 /// Footers of mass mailings.
@@ -421,13 +535,13 @@ pub(crate) struct Sign {
     pub(crate) reason: String,
 }
 
-/// The signs of an automated message in what the other party sent: their names, subjects,
-/// markup, and text (folded).
+/// The signs of an automated message in what the other party sent: their names, the hits of
+/// their subjects and of their text, and their markup.
 pub(crate) fn automated_signs<'a>(
     senders: impl IntoIterator<Item = &'a str>,
-    subjects: impl IntoIterator<Item = &'a str>,
+    subject_hits: Hits,
+    text_hits: Hits,
     markup: Markup,
-    folded_text: &str,
 ) -> Vec<Sign> {
     let mut signs = Vec::new();
     for sender in senders {
@@ -450,10 +564,7 @@ pub(crate) fn automated_signs<'a>(
             break;
         }
     }
-    if let Some(p) = subjects
-        .into_iter()
-        .find_map(|s| first_of(&fold(s), PROMO_SUBJECT))
-    {
+    if let Some(p) = subject_hits.first(List::PromoSubject) {
         signs.push(Sign {
             weight: AUTOMATED_SUBJECT,
             reason: format!("promotional subject (\"{p}\")"),
@@ -470,18 +581,13 @@ pub(crate) fn automated_signs<'a>(
         }),
         Markup::None => {}
     }
-    if let Some(p) = first_of(folded_text, FOOTER) {
+    if let Some(p) = text_hits.first(List::Footer) {
         signs.push(Sign {
             weight: AUTOMATED_FOOTER,
             reason: format!("mailing footer (\"{p}\")"),
         });
     }
-    let promos: Vec<&str> = PROMO_TEXT
-        .iter()
-        .copied()
-        .filter(|p| has(folded_text, p))
-        .take(2)
-        .collect();
+    let promos: Vec<&str> = text_hits.all(List::PromoText).take(2).collect();
     if !promos.is_empty() {
         signs.push(Sign {
             weight: (AUTOMATED_TEXT_EACH * promos.len() as f64).min(AUTOMATED_TEXT_MAX),
@@ -507,6 +613,8 @@ mod tests {
 
     #[test]
     fn prompted_one_liners() {
+        let cues = Cues::new();
+        let prompt = |text: &str| prompt(text, &cues.scan_text(text));
         assert_eq!(prompt("Happy birthday Jordan! 🎂"), Some(Prompt::Birthday));
         assert_eq!(prompt("Congrats on the new role!"), Some(Prompt::NewRole));
         assert_eq!(
@@ -526,5 +634,32 @@ mod tests {
             None
         );
         assert_eq!(prompt(&"Happy birthday! ".repeat(20)), None);
+        assert_eq!(
+            prompt("Happy 5 years at Lakeview!"),
+            Some(Prompt::WorkAnniversary)
+        );
+    }
+
+    #[test]
+    fn one_pass_finds_what_each_phrase_search_finds() {
+        let cues = Cues::new();
+        for text in [
+            "Just bumping this! Did you get a chance to look? Unsubscribe | privacy policy",
+            "Happy birthday!! hbd. Congrats on the new role, we worked together at Acme",
+            "thbd; not interested; no thanks... try premium free trial, learn more",
+            "",
+        ] {
+            let folded = fold(text);
+            let hits = cues.scan(&folded);
+            for (list, phrases) in LISTS {
+                let slow: Vec<&str> = phrases
+                    .iter()
+                    .copied()
+                    .filter(|p| has(&folded, p))
+                    .collect();
+                let fast: Vec<&str> = hits.all(list).collect();
+                assert_eq!(fast, slow, "{list:?} in {text:?}");
+            }
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! Two things can hold more:
 //! - Finding the owner (when not given) needs a few conversations: they are kept until exactly
 //!   one participant is common to two or more of them (usually the first two or three), at most
-//!   [`OWNER_SEARCH_MAX_CONVERSATIONS`]; then the owner is guessed.
+//!   [`OWNER_SEARCH_MAX_CONVERSATIONS`]; then the owner is guessed. An owner given by profile
+//!   URL alone is known by name from the first message that pairs the two; conversations are
+//!   kept until then.
 //! - A conversation whose rows are not together in the file (an id that comes back after other
 //!   conversations; real exports do not do this) is judged once it is whole: the input is read a
 //!   second time, keeping only the messages of those conversations. That costs a second read of
@@ -17,7 +19,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::conversations::{split_names, Conversation, ConversationReader, Owner, OwnerFinder};
+use super::conversations::{recipients, Conversation, ConversationReader, Owner, OwnerFinder};
 use super::messages::{Message, MessageReader};
 use super::records::{DamagedRecord, Record};
 use super::verdict::{ConversationCategory, ConversationJudge, ConversationVerdict};
@@ -117,10 +119,10 @@ fn judge_conversation(
             None => {
                 let to = sent
                     .iter()
-                    .flat_map(|m| split_names(&m.to))
-                    .find(|n| !owner.is(n, ""))
-                    .unwrap_or("");
-                (to.to_string(), String::new())
+                    .flat_map(|m| recipients(m))
+                    .find(|(n, u)| !owner.is(n, u))
+                    .unwrap_or(("", ""));
+                (to.0.to_string(), to.1.to_string())
             }
         }
     };
@@ -157,12 +159,9 @@ fn judge_conversation(
 fn group_names(conversation: &Conversation, owner: &Owner) -> String {
     let mut names: Vec<&str> = Vec::new();
     for m in &conversation.messages {
-        for name in std::iter::once(m.from.as_str()).chain(split_names(&m.to)) {
-            let url = if name == m.from {
-                m.sender_profile_url.as_str()
-            } else {
-                ""
-            };
+        let people =
+            std::iter::once((m.from.as_str(), m.sender_profile_url.as_str())).chain(recipients(m));
+        for (name, url) in people {
             if !name.is_empty() && !owner.is(name, url) && !names.contains(&name) {
                 names.push(name);
             }
@@ -171,10 +170,11 @@ fn group_names(conversation: &Conversation, owner: &Owner) -> String {
     names.join("; ")
 }
 
-/// Where the owner search stands.
+/// Where the owner search stands: known, or conversations kept until it is (found as the
+/// participant common to all, or the name of an owner given by profile URL learned).
 enum OwnerState {
     Known(Owner),
-    Searching(OwnerFinder, Vec<Conversation>),
+    Searching(OwnerFinder, Option<Owner>, Vec<Conversation>),
 }
 
 /// Triages a `messages.csv` read from `input` (a file, or bytes in a `Cursor`): every
@@ -196,8 +196,8 @@ pub fn triage_messages<R: Read + Seek>(
     let reader = MessageReader::from_reader(&mut input)?;
     let headers = reader.headers().to_vec();
     let mut state = match owner {
-        Some(o) => OwnerState::Known(o.clone()),
-        None => OwnerState::Searching(OwnerFinder::default(), Vec::new()),
+        Some(o) if o.has_name() => OwnerState::Known(o.clone()),
+        given => OwnerState::Searching(OwnerFinder::default(), given.cloned(), Vec::new()),
     };
     let mut conversations: Vec<TriagedConversation> = Vec::new();
     let mut unreadable = Vec::new();
@@ -220,16 +220,26 @@ pub fn triage_messages<R: Read + Seek>(
         }
         match &mut state {
             OwnerState::Known(owner) => {
-                owner.learn_name(&conversation);
                 conversations.push(judge_conversation(&conversation, owner, judge));
             }
-            OwnerState::Searching(finder, kept) => {
-                finder.add(&conversation);
-                kept.push(conversation);
-                let found = finder.certain().or_else(|| {
-                    (!finder.can_become_certain() || kept.len() >= OWNER_SEARCH_MAX_CONVERSATIONS)
-                        .then(|| finder.best())
-                });
+            OwnerState::Searching(finder, given, kept) => {
+                let found = match given {
+                    Some(g) => {
+                        g.learn_name(&conversation);
+                        kept.push(conversation);
+                        (g.has_name() || kept.len() >= OWNER_SEARCH_MAX_CONVERSATIONS)
+                            .then(|| g.clone())
+                    }
+                    None => {
+                        finder.add(&conversation);
+                        kept.push(conversation);
+                        finder.certain().or_else(|| {
+                            (!finder.can_become_certain()
+                                || kept.len() >= OWNER_SEARCH_MAX_CONVERSATIONS)
+                                .then(|| finder.best())
+                        })
+                    }
+                };
                 if let Some(owner) = found {
                     for c in kept.drain(..) {
                         conversations.push(judge_conversation(&c, &owner, judge));
@@ -241,8 +251,8 @@ pub fn triage_messages<R: Read + Seek>(
     }
     let owner = match state {
         OwnerState::Known(owner) => owner,
-        OwnerState::Searching(finder, kept) => {
-            let owner = finder.best();
+        OwnerState::Searching(finder, given, kept) => {
+            let owner = given.unwrap_or_else(|| finder.best());
             for c in &kept {
                 conversations.push(judge_conversation(c, &owner, judge));
             }

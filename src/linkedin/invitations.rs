@@ -258,7 +258,10 @@ pub fn triage<R: Read>(
             Direction::Incoming if invitation.message.trim().is_empty() => Triage::NoNote,
             Direction::Incoming => {
                 let p = classifier.classify(&invitation.message);
-                Triage::Judged(policy.verdict(&p)?, p.evidence(EVIDENCE_PER_INVITATION))
+                // `evidence` keeps the capacity of every feature it ranked: shrink it.
+                let mut evidence = p.evidence(EVIDENCE_PER_INVITATION);
+                evidence.shrink_to_fit();
+                Triage::Judged(policy.verdict(&p)?, evidence)
             }
         };
         out.push(TriagedInvitation { invitation, triage });

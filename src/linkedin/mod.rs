@@ -26,8 +26,8 @@ mod records;
 mod verdict;
 
 pub use conversations::{
-    find_owner, person_key, profile_key, split_names, Conversation, ConversationReader, Owner,
-    OwnerSource, LINKEDIN_MEMBER,
+    find_owner, person_key, profile_key, recipients, split_names, Conversation, ConversationReader,
+    Owner, OwnerSource, LINKEDIN_MEMBER,
 };
 pub use export::{
     export_file_kind, invitation_cells, triage_export, triage_export_dir, triage_export_readers,

@@ -19,7 +19,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::cues::{self, fold, Prompt};
+use super::cues::{self, Cues, Hits, List, Prompt};
 use super::html::Markup;
 use crate::classifier::{Classifier, Evidence};
 use crate::error::{Error, Result};
@@ -247,6 +247,7 @@ const CORE_LABELS: [&str; 3] = ["sales", "known-contact", "personal"];
 pub struct ConversationJudge {
     classifier: Classifier,
     policy: TriagePolicy,
+    cues: Cues,
 }
 
 fn logistic(x: f64) -> f64 {
@@ -255,7 +256,10 @@ fn logistic(x: f64) -> f64 {
 
 /// The other party's follow-ups: count, the last one's index, the log-odds they add to `sales`,
 /// and the first follow-up phrase met.
-fn follow_ups(turns: &[Turn<'_>]) -> (usize, Option<usize>, f64, Option<&'static str>) {
+fn follow_ups(
+    turns: &[Turn<'_>],
+    hits: &[Hits],
+) -> (usize, Option<usize>, f64, Option<&'static str>) {
     let (mut count, mut last, mut bonus, mut phrase) = (0, None, 0.0, None);
     let mut previous: Option<usize> = None;
     for (i, t) in turns.iter().enumerate() {
@@ -267,7 +271,7 @@ fn follow_ups(turns: &[Turn<'_>]) -> (usize, Option<usize>, f64, Option<&'static
             continue;
         }
         if let Some(j) = previous {
-            let found = cues::first_of(&fold(t.text), cues::FOLLOW_UP);
+            let found = hits[i].first(List::FollowUp);
             let later = matches!((turns[j].day, t.day), (Some(a), Some(b)) if b - a >= FOLLOW_UP_MIN_GAP_DAYS);
             if found.is_some() || later {
                 count += 1;
@@ -308,6 +312,7 @@ impl ConversationJudge {
         Ok(ConversationJudge {
             classifier: classifier.clone(),
             policy: policy.clone(),
+            cues: Cues::new(),
         })
     }
 
@@ -353,9 +358,20 @@ impl ConversationJudge {
     /// The verdict on a conversation given as its turns, oldest first, and the number of people
     /// other than the owner in it (senders and recipients).
     pub fn judge(&self, turns: &[Turn<'_>], other_participants: usize) -> ConversationVerdict {
-        let (count, last, bonus, phrase) = follow_ups(turns);
+        // Every phrase list, one pass per message.
+        let hits: Vec<Hits> = turns
+            .iter()
+            .map(|t| {
+                if t.text.trim().is_empty() {
+                    Hits::default()
+                } else {
+                    self.cues.scan_text(t.text)
+                }
+            })
+            .collect();
+        let (count, last, bonus, phrase) = follow_ups(turns, &hits);
         let follow = (count, last);
-        let others: Vec<&Turn<'_>> = turns.iter().filter(|t| !t.by_owner).collect();
+        let others: Vec<usize> = (0..turns.len()).filter(|&i| !turns[i].by_owner).collect();
         let owner_wrote = turns
             .iter()
             .any(|t| t.by_owner && !t.text.trim().is_empty());
@@ -363,31 +379,29 @@ impl ConversationJudge {
         // 1. Automated.
         if !others.is_empty() {
             let mut senders: Vec<&str> = Vec::new();
-            for t in &others {
+            let mut subjects: Vec<&str> = Vec::new();
+            let mut text_hits = Hits::default();
+            let mut markup = Markup::None;
+            for &i in &others {
+                let t = &turns[i];
                 if !senders.contains(&t.sender) {
                     senders.push(t.sender);
                 }
+                let subject = t.subject.trim();
+                if !subject.is_empty() && !subjects.contains(&subject) {
+                    subjects.push(subject);
+                }
+                text_hits = text_hits.union(hits[i]);
+                markup = match (markup, t.markup) {
+                    (Markup::Layout, _) | (_, Markup::Layout) => Markup::Layout,
+                    (Markup::Inline, _) | (_, Markup::Inline) => Markup::Inline,
+                    _ => Markup::None,
+                };
             }
-            let markup = others
+            let subject_hits = subjects
                 .iter()
-                .map(|t| t.markup)
-                .max_by_key(|m| match m {
-                    Markup::None => 0,
-                    Markup::Inline => 1,
-                    Markup::Layout => 2,
-                })
-                .unwrap_or_default();
-            let mut all_text = String::new();
-            for t in &others {
-                all_text.push_str(t.text);
-                all_text.push('\n');
-            }
-            let signs = cues::automated_signs(
-                senders,
-                others.iter().map(|t| t.subject),
-                markup,
-                &fold(&all_text),
-            );
+                .fold(Hits::default(), |h, s| h.union(self.cues.scan_text(s)));
+            let signs = cues::automated_signs(senders, subject_hits, text_hits, markup);
             let mut score: f64 = signs.iter().map(|s| s.weight).sum();
             if owner_wrote {
                 score += cues::AUTOMATED_OWNER_WROTE;
@@ -414,12 +428,10 @@ impl ConversationJudge {
         }
 
         // 3. Only the owner wrote.
-        let written: Vec<(usize, &Turn<'_>)> = turns
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.text.trim().is_empty() || !t.subject.trim().is_empty())
+        let written: Vec<usize> = (0..turns.len())
+            .filter(|&i| !turns[i].text.trim().is_empty() || !turns[i].subject.trim().is_empty())
             .collect();
-        if others.is_empty() || written.iter().all(|(_, t)| t.by_owner) && !written.is_empty() {
+        if others.is_empty() || !written.is_empty() && written.iter().all(|&i| turns[i].by_owner) {
             return self.rule_verdict(
                 ConversationCategory::Outreach,
                 1.0,
@@ -434,13 +446,12 @@ impl ConversationJudge {
 
         // 4. The owner wrote first.
         let mut reasons = Vec::new();
-        let first = written.first().map(|&(i, _)| i);
-        if first.is_some_and(|i| turns[i].by_owner) {
-            let opener = turns[first.unwrap_or(0)].text;
-            if let Some(p) = cues::prompt(opener) {
-                return self.prompted(p, opener, follow, "your");
+        if let Some(&first) = written.first().filter(|&&i| turns[i].by_owner) {
+            let opener = turns[first].text;
+            if let Some(p) = cues::prompt(opener, &hits[first]) {
+                return self.prompted(p, &hits[first], follow, "your");
             }
-            if cues::is_courtesy(opener) {
+            if cues::is_courtesy(opener, &hits[first]) {
                 reasons.push("your first message was a courtesy line".into());
             } else if prediction.label() == "known-contact" && !prediction.is_unsure() {
                 let mut v = self.model_verdict(&prediction, &[], 0.0, reasons, follow);
@@ -455,20 +466,18 @@ impl ConversationJudge {
                 );
             }
         }
+
         // 5. LinkedIn-prompted one-liners.
-        let opening = others
-            .iter()
-            .map(|t| t.text)
-            .find(|t| !t.trim().is_empty())
-            .unwrap_or("");
-        if let Some(p) = cues::prompt(opening) {
-            let all_short = others
-                .iter()
-                .all(|t| t.text.chars().count() <= cues::PROMPTED_MAX_CHARS);
-            if all_short && !sure_sales {
-                let mut v = self.prompted(p, opening, follow, "their");
-                v.reasons.splice(0..0, reasons);
-                return v;
+        if let Some(&opening) = others.iter().find(|&&i| !turns[i].text.trim().is_empty()) {
+            if let Some(p) = cues::prompt(turns[opening].text, &hits[opening]) {
+                let all_short = others
+                    .iter()
+                    .all(|&i| turns[i].text.chars().count() <= cues::PROMPTED_MAX_CHARS);
+                if all_short && !sure_sales {
+                    let mut v = self.prompted(p, &hits[opening], follow, "their");
+                    v.reasons.splice(0..0, reasons);
+                    return v;
+                }
             }
         }
 
@@ -482,18 +491,20 @@ impl ConversationJudge {
                 None => format!("{count} unanswered follow-up{s}"),
             });
         }
-        let owner_replies: Vec<&Turn<'_>> = turns
-            .iter()
-            .filter(|t| t.by_owner && !t.text.trim().is_empty())
+        let owner_replies: Vec<usize> = (0..turns.len())
+            .filter(|&i| turns[i].by_owner && !turns[i].text.trim().is_empty())
             .collect();
-        if let Some(p) = owner_replies.iter().find_map(|t| cues::decline(t.text)) {
+        if let Some(p) = owner_replies
+            .iter()
+            .find_map(|&i| cues::decline(turns[i].text, &hits[i]))
+        {
             sales_shift += DECLINE_BONUS;
             reasons.push(format!("you declined (\"{p}\")"));
         }
         let reply_chars: usize = owner_replies
             .iter()
-            .filter(|t| !cues::is_courtesy(t.text))
-            .map(|t| t.text.chars().count())
+            .filter(|&&i| !cues::is_courtesy(turns[i].text, &hits[i]))
+            .map(|&i| turns[i].text.chars().count())
             .sum();
         let engaged =
             reply_chars >= ENGAGED_MIN_CHARS || owner_replies.len() >= ENGAGED_MIN_REPLIES;
@@ -515,13 +526,12 @@ impl ConversationJudge {
     fn prompted(
         &self,
         prompt: Prompt,
-        text: &str,
+        hits: &Hits,
         follow: (usize, Option<usize>),
         whose: &str,
     ) -> ConversationVerdict {
-        let folded = fold(text);
         let mut reasons = vec![format!("{whose} LinkedIn-prompted {} note", prompt.name())];
-        let category = match cues::first_of(&folded, cues::SHARED_WORK) {
+        let category = match hits.first(List::SharedWork) {
             Some(p) => {
                 reasons.push(format!("names shared work (\"{p}\")"));
                 ConversationCategory::KnownContact
@@ -569,7 +579,10 @@ impl ConversationJudge {
         let said_something = prediction.has_signal() || total_shift != 0.0;
         let unsure = !said_something || confidence < self.classifier.settings().unsure_below;
         let evidence = if label == prediction.label() {
-            prediction.evidence(EVIDENCE_PER_CONVERSATION)
+            // `evidence` keeps the capacity of every feature it ranked: shrink before keeping.
+            let mut e = prediction.evidence(EVIDENCE_PER_CONVERSATION);
+            e.shrink_to_fit();
+            e
         } else {
             Vec::new()
         };
@@ -633,7 +646,9 @@ mod tests {
             turn(true, "No thanks.", 6.0),
             turn(false, "Understood!", 6.1),
         ];
-        let (count, last, _, phrase) = follow_ups(&turns);
+        let cues = Cues::new();
+        let hits: Vec<Hits> = turns.iter().map(|t| cues.scan_text(t.text)).collect();
+        let (count, last, _, phrase) = follow_ups(&turns, &hits);
         assert_eq!((count, last, phrase), (2, Some(3), Some("just bumping")));
     }
 
