@@ -252,3 +252,17 @@ fn a_folder_without_either_file_and_a_file_that_is_neither() {
     let e = ExportFiles::from_paths(&[MESSAGES, MESSAGES]).unwrap_err();
     assert!(e.to_string().contains("a second messages.csv"), "{e}");
 }
+
+#[test]
+fn an_owner_the_invitations_name_but_the_messages_do_not_is_not_used() {
+    let folder = Folder::new("other-name", &[("messages.csv", MESSAGES)]);
+    let renamed = std::fs::read_to_string(INVITATIONS)
+        .unwrap()
+        .replace("Jordan Ellis", "J. Ellis");
+    std::fs::write(folder.path().join("Invitations.csv"), renamed).unwrap();
+    let t = triage_export_dir(folder.path(), None, &judge()).unwrap();
+    let inbox = t.inbox.unwrap();
+    assert_eq!(inbox.owner.name, "Jordan Ellis");
+    assert_eq!(inbox.owner.source, OwnerSource::CommonToAll);
+    assert_eq!(inbox.count(ConversationCategory::Group), 1);
+}

@@ -448,6 +448,16 @@ impl Owner {
         self.key.is_some()
     }
 
+    /// Whether a conversation names the owner (as sender or recipient).
+    pub fn is_named_in(&self, conversation: &Conversation) -> bool {
+        conversation.messages.iter().any(|m| {
+            self.sent(m)
+                || recipients(m)
+                    .into_iter()
+                    .any(|(name, url)| self.is(name, url))
+        })
+    }
+
     /// Whether the owner sent a message.
     pub fn sent(&self, message: &Message) -> bool {
         self.is(&message.from, &message.sender_profile_url)

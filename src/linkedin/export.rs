@@ -9,7 +9,7 @@
 //!
 //! | invitation | their conversation | the invitation's verdict |
 //! |---|---|---|
-//! | with a note | sales / known-contact / personal | both weighed: the note's probabilities times the conversation's |
+//! | with a note | sales / known-contact / personal | both weighed: the note's probabilities times the conversation's (never a sure `sales` when the owner replied at length) |
 //! | with a note | automated, group, outreach, none | the note's, with the conversation named |
 //! | no note | sales / known-contact / personal / automated | the conversation's, saying so |
 //! | no note | group, outreach, none | none: `no-note` (the conversation is named) |
@@ -242,6 +242,8 @@ pub struct ConversationLink {
     pub confidence: f64,
     /// Whether it was unsure.
     pub unsure: bool,
+    /// Whether the owner replied at length in it (no cold pitch).
+    pub owner_engaged: bool,
     /// Its evidence, in words.
     pub evidence: String,
 }
@@ -495,7 +497,9 @@ fn invitation_verdict(
                 }
             }
             let (category, confidence) = best;
-            let unsure = confidence < judge.classifier().settings().unsure_below;
+            // A person the owner talked with at length is not declined as a cold pitch.
+            let unsure = confidence < judge.classifier().settings().unsure_below
+                || (l.owner_engaged && category == ConversationCategory::Sales);
             Some(InvitationVerdict {
                 category,
                 action: action(category, unsure),
@@ -560,6 +564,7 @@ fn join(
                             category: c.verdict.category,
                             confidence: c.verdict.confidence,
                             unsure: c.verdict.unsure,
+                            owner_engaged: c.verdict.owner_engaged,
                             evidence: evidence_text(&c.verdict),
                         })
                 }

@@ -19,7 +19,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::conversations::{recipients, Conversation, ConversationReader, Owner, OwnerFinder};
+use super::conversations::{
+    recipients, Conversation, ConversationReader, Owner, OwnerFinder, OwnerSource,
+};
 use super::messages::{Message, MessageReader};
 use super::records::{DamagedRecord, Record};
 use super::verdict::{ConversationCategory, ConversationJudge, ConversationVerdict};
@@ -181,7 +183,8 @@ enum OwnerState {
 /// conversation judged, every damaged record kept.
 ///
 /// `owner` is the export's owner when known (see [`Owner::given`]); otherwise the participant
-/// common to every conversation.
+/// common to every conversation. An owner whose source is
+/// [`OwnerSource::Invitations`] is a hint, taken once a conversation names them.
 ///
 /// # Errors
 /// The reader's header errors ([`MissingColumns`](crate::ErrorKind::MissingColumns) for a file
@@ -196,7 +199,9 @@ pub fn triage_messages<R: Read + Seek>(
     let reader = MessageReader::from_reader(&mut input)?;
     let headers = reader.headers().to_vec();
     let mut state = match owner {
-        Some(o) if o.has_name() => OwnerState::Known(o.clone()),
+        Some(o) if o.has_name() && o.source != OwnerSource::Invitations => {
+            OwnerState::Known(o.clone())
+        }
         given => OwnerState::Searching(OwnerFinder::default(), given.cloned(), Vec::new()),
     };
     let mut conversations: Vec<TriagedConversation> = Vec::new();
@@ -223,7 +228,24 @@ pub fn triage_messages<R: Read + Seek>(
                 conversations.push(judge_conversation(&conversation, owner, judge));
             }
             OwnerState::Searching(finder, given, kept) => {
+                // The owner the invitations name is taken once a conversation names them too;
+                // if the first conversation that names anyone does not, it is dropped.
+                if let Some(g) = given
+                    .as_ref()
+                    .filter(|g| g.source == OwnerSource::Invitations)
+                {
+                    if !conversation.participant_keys().is_empty() && !g.is_named_in(&conversation)
+                    {
+                        *given = None;
+                    }
+                }
                 let found = match given {
+                    Some(g) if g.source == OwnerSource::Invitations => {
+                        let named = g.is_named_in(&conversation);
+                        finder.add(&conversation);
+                        kept.push(conversation);
+                        named.then(|| g.clone())
+                    }
                     Some(g) => {
                         g.learn_name(&conversation);
                         kept.push(conversation);

@@ -200,6 +200,9 @@ pub struct ConversationVerdict {
     pub follow_ups: usize,
     /// The index (into the turns judged) of the last follow-up.
     pub last_follow_up: Option<usize>,
+    /// Whether the owner replied at length: then the conversation is no cold pitch, and `sales`
+    /// is never a sure verdict.
+    pub owner_engaged: bool,
     /// What the rules found, in words ("2 unanswered follow-ups (\"just bumping\")").
     pub reasons: Vec<String>,
     /// The model's evidence for the category, when the model decided it.
@@ -350,6 +353,7 @@ impl ConversationJudge {
             unsure,
             follow_ups: follow.0,
             last_follow_up: follow.1,
+            owner_engaged: false,
             reasons,
             evidence: Vec::new(),
         }
@@ -514,6 +518,7 @@ impl ConversationJudge {
         }
         let shifts = [("sales", sales_shift)];
         let mut v = self.model_verdict(&prediction, &shifts, sales_shift, reasons, follow);
+        v.owner_engaged = engaged;
         if engaged && v.category == ConversationCategory::Sales && !v.unsure {
             // A conversation the owner took part in is never declined as a cold pitch.
             v.unsure = true;
@@ -593,6 +598,7 @@ impl ConversationJudge {
             unsure,
             follow_ups: follow.0,
             last_follow_up: follow.1,
+            owner_engaged: false,
             reasons,
             evidence,
         }
