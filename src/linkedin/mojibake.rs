@@ -53,6 +53,9 @@ fn byte_of(c: char) -> Option<u8> {
     if u <= 0xFF {
         return Some(u as u8);
     }
+    if u > 0x2122 {
+        return None;
+    }
     CP1252_HIGH
         .iter()
         .position(|&m| m == Some(c))
@@ -81,8 +84,10 @@ pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
     let mut runs: Vec<Run> = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        let Some(lead @ 0xC2..=0xF4) = byte_of(c) else {
-            continue;
+        // A lead byte read as Latin-1 is one of `Â`..`ô` (U+00C2..U+00F4).
+        let lead = match c as u32 {
+            u @ 0xC2..=0xF4 => u as u8,
+            _ => continue,
         };
         let needed = match lead {
             0xC2..=0xDF => 1,

@@ -362,11 +362,13 @@ impl ConversationJudge {
     /// The verdict on a conversation given as its turns, oldest first, and the number of people
     /// other than the owner in it (senders and recipients).
     pub fn judge(&self, turns: &[Turn<'_>], other_participants: usize) -> ConversationVerdict {
-        // Every phrase list, one pass per message.
+        // Every phrase list, one pass per message (the owner's are only looked at when short:
+        // courtesy lines, declines, prompted notes).
         let hits: Vec<Hits> = turns
             .iter()
             .map(|t| {
-                if t.text.trim().is_empty() {
+                let owner_long = t.by_owner && t.text.len() > 4 * cues::DECLINE_MAX_CHARS;
+                if t.text.trim().is_empty() || owner_long {
                     Hits::default()
                 } else {
                     self.cues.scan_text(t.text)
