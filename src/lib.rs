@@ -21,6 +21,8 @@
 //!   [evidence](Prediction::evidence) behind it.
 //! - [`Trainer`]: settings, then [`fit`](Trainer::fit) on your own [`Example`]s, with any label set.
 //! - [`ExampleReader`] and [`CsvOptions`]: labelled CSV/TSV in, with errors that name the line.
+//! - [`linkedin`]: LinkedIn's data export: the invitations, the inbox (`messages.csv`, judged a
+//!   conversation at a time), and the whole export folder with the two joined.
 //!
 //! ## The labels
 //! - `sales`: an unsolicited commercial approach from someone with no relationship to the

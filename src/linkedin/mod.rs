@@ -1,4 +1,15 @@
-//! LinkedIn's data export: reading `Invitations.csv` and triaging the invitations you received.
+//! LinkedIn's data export: the invitations you received (`Invitations.csv`), your inbox
+//! (`messages.csv`), and the whole export folder with the two joined by person.
+//!
+//! | what | read | judge | triage |
+//! |---|---|---|---|
+//! | invitations | [`InvitationReader`] | the note, with a [`TriagePolicy`](crate::TriagePolicy) | [`triage`] |
+//! | messages | [`MessageReader`], grouped by [`ConversationReader`] | [`ConversationJudge`] on [`conversation_text`] and rules | [`triage_messages`] |
+//! | an export folder | [`ExportFiles::find`] | both, joined | [`triage_export_dir`], [`write_invitations_csv`], [`write_conversations_csv`] |
+//! | labelled conversations | [`LabelledConversationReader`] | | [`evaluate_conversations`], [`conversation_examples`] |
+//!
+//! Every reader finds columns by name, reports damaged records by line and goes on
+//! ([`Record::Damaged`]); the triage keeps every row.
 //!
 //! ```
 //! use nopitch::linkedin::{triage, InvitationReader, Triage};
