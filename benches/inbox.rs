@@ -1,13 +1,17 @@
 //! Triage of a generated 100,000-message export (#14's target: under 2 s on one core): the whole
-//! triage (read, clean, group, find the owner, judge every conversation), and reading and
-//! grouping alone. The export is built in memory from the shipped notes
-//! (benches/common/export.rs); each loop checks that every row is accounted for.
+//! triage (read, clean, group, find the owner, judge every conversation), and its parts: reading
+//! and grouping alone, the model classifying every conversation's text, and the same with the
+//! model's evidence (`Prediction::evidence(3)`) that every verdict carries. The export is built in
+//! memory from the shipped notes (benches/common/export.rs); each loop checks its result.
 
 use std::hint::black_box;
 use std::io::Cursor;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nopitch::linkedin::{triage_messages, ConversationJudge, ConversationReader, MessageReader};
+use nopitch::linkedin::{
+    conversation_text, triage_messages, ConversationJudge, ConversationReader, MessageReader,
+    Owner, Record,
+};
 use nopitch::{Classifier, TriagePolicy};
 
 mod common;
@@ -34,12 +38,42 @@ fn inbox(c: &mut Criterion) {
             let reader = MessageReader::from_reader(black_box(export.as_slice())).unwrap();
             let mut rows = 0;
             for c in ConversationReader::new(reader) {
-                if let nopitch::linkedin::Record::Read(c) = c.unwrap() {
+                if let Record::Read(c) = c.unwrap() {
                     rows += c.messages.len();
                 }
             }
             assert_eq!(rows, MESSAGES);
             rows
+        })
+    });
+    // The texts the model reads, one per conversation.
+    let owner = Owner::given("Jordan Ellis");
+    let texts: Vec<String> =
+        ConversationReader::new(MessageReader::from_reader(export.as_slice()).unwrap())
+            .filter_map(|c| match c.unwrap() {
+                Record::Read(c) => Some(conversation_text(&c.turns(&owner))),
+                Record::Damaged(_) => None,
+            })
+            .collect();
+    let clf = judge.classifier().clone();
+    group.bench_function("its conversations: classify", |b| {
+        b.iter(|| {
+            let n = texts
+                .iter()
+                .filter(|t| clf.classify(black_box(t)).has_signal())
+                .count();
+            assert!(n > texts.len() / 2);
+            n
+        })
+    });
+    group.bench_function("its conversations: classify and evidence(3)", |b| {
+        b.iter(|| {
+            let n: usize = texts
+                .iter()
+                .map(|t| clf.classify(black_box(t)).evidence(3).len())
+                .sum();
+            assert!(n > texts.len());
+            n
         })
     });
     group.finish();
