@@ -253,6 +253,12 @@ pub struct ConversationJudge {
     cues: Cues,
 }
 
+const _: () = {
+    const fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync_clone::<ConversationJudge>();
+    assert_send_sync_clone::<ConversationVerdict>();
+};
+
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
