@@ -266,3 +266,33 @@ fn an_owner_the_invitations_name_but_the_messages_do_not_is_not_used() {
     assert_eq!(inbox.owner.source, OwnerSource::CommonToAll);
     assert_eq!(inbox.count(ConversationCategory::Group), 1);
 }
+
+#[test]
+fn names_join_only_where_a_profile_url_is_absent() {
+    use nopitch::linkedin::triage_export_readers;
+    use std::io::Cursor;
+    let invitations = "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n\
+        Sam Hill,Jordan Ellis,\"1/30/26, 9:00 AM\",,INCOMING,https://www.linkedin.com/in/sam-hill-a,\n\
+        Ana Li,Jordan Ellis,\"1/30/26, 9:00 AM\",,INCOMING,https://www.linkedin.com/in/ana-li,\n";
+    let pitch = "We help IT teams save 15-20% on Microsoft licensing. Open to a 15 minute call?";
+    let messages = format!(
+        "CONVERSATION ID,FROM,SENDER PROFILE URL,TO,DATE,CONTENT\n\
+         c1,Sam Hill,https://www.linkedin.com/in/sam-hill-b,Jordan Ellis,2026-01-02 10:00:00 UTC,{pitch:?}\n\
+         c2,Ana Li,,Jordan Ellis,2026-01-03 10:00:00 UTC,{pitch:?}\n"
+    );
+    let t = triage_export_readers(
+        Some(invitations.as_bytes()),
+        Some(Cursor::new(messages.as_bytes())),
+        None,
+        &judge(),
+    )
+    .unwrap();
+    // Another Sam Hill (another profile): not joined.
+    assert!(invitation(&t, "Sam Hill").conversation.is_none());
+    // Ana Li's messages have no profile URL: joined by name.
+    let ana = invitation(&t, "Ana Li").conversation.as_ref().unwrap();
+    assert_eq!(
+        (ana.joined_by, ana.category),
+        (JoinedBy::Name, ConversationCategory::Sales)
+    );
+}

@@ -2,8 +2,9 @@
 //! joined by person.
 //!
 //! Each incoming invitation is joined to the conversation with the same person: by profile URL
-//! (`inviterProfileUrl` and the messages' `SENDER PROFILE URL`), and by name where that finds
-//! nothing (a name shared by different people, or `LinkedIn Member`, is never joined on). When
+//! (`inviterProfileUrl` and the messages' `SENDER PROFILE URL`), and by name where one of the two
+//! has no profile URL (a name shared by people with different profiles, or `LinkedIn Member`, is
+//! never joined on). When
 //! a person has several conversations, the one that says most wins: a sure pitch first, then any
 //! sure verdict, then the most confident.
 //!
@@ -416,11 +417,27 @@ impl<'a> PeopleIndex<'a> {
 
     /// The conversation of the person with this name and profile URL that says most.
     fn find(&self, name: &str, profile_url: &str) -> Option<(&'a TriagedConversation, JoinedBy)> {
-        let by_profile = profile_key(profile_url).and_then(|p| self.by_profile.get(&p));
-        let (candidates, how) = match by_profile {
-            Some(c) => (c, JoinedBy::ProfileUrl),
-            None => (self.by_name.get(&person_key(name)?)?, JoinedBy::Name),
-        };
+        let profile = profile_key(profile_url);
+        let by_profile = profile.as_ref().and_then(|p| self.by_profile.get(p));
+        let candidates: Vec<&'a TriagedConversation>;
+        let how;
+        match by_profile {
+            Some(c) => {
+                candidates = c.clone();
+                how = JoinedBy::ProfileUrl;
+            }
+            None => {
+                // By name only where a profile URL is absent (on either side).
+                candidates = self
+                    .by_name
+                    .get(&person_key(name)?)?
+                    .iter()
+                    .copied()
+                    .filter(|c| profile.is_none() || profile_key(&c.sender_profile_url).is_none())
+                    .collect();
+                how = JoinedBy::Name;
+            }
+        }
         let rank = |c: &TriagedConversation| {
             let v = &c.verdict;
             let sure_sales = v.category == ConversationCategory::Sales && !v.unsure;
