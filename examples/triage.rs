@@ -1,25 +1,30 @@
-//! Triages the invitations you received, from LinkedIn's data export.
+//! Triages a LinkedIn data export: the invitations you received, your inbox, or both joined.
 //!
 //! ```text
-//! cargo run --release --example triage -- Invitations.csv [--out triaged.csv] [--model MODEL.json]
+//! cargo run --release --example triage -- PATH... [--out FILE] [--conversations-out FILE]
+//!     [--model MODEL] [--me NAME_OR_PROFILE_URL]
 //! cargo run --release --example triage -- datasets/sample_invitations.csv
+//! cargo run --release --example triage -- datasets/sample_messages.csv
+//! cargo run --release --example triage -- datasets/sample_invitations.csv datasets/sample_messages.csv
+//! cargo run --release --example triage -- path/to/unzipped-export-folder
 //! ```
 //!
-//! Prints a summary (counts per category; pitches first, each with the sender, the confidence
-//! and the top evidence) and, with `--out`, writes a CSV with the export's columns plus the
-//! columns of `nopitch::review::ADDED_COLUMNS` (`category`, `verdict`, `confidence`, …).
-//!
-//! The `nopitch` command does the same and more: `nopitch triage` prints the reply for each
-//! declined pitch, and `nopitch learn` learns from the triage file once you have corrected it.
+//! Each PATH is `Invitations.csv`, `messages.csv` (told apart by their header) or an unzipped
+//! export folder (both files found by name, either may be missing). Prints the counts and every
+//! verdict, invitations first, then conversations, pitches first. `--out` writes the invitations
+//! (the export's columns plus `category`, `confidence`, `action`, `evidence`, and with messages
+//! `conversation`, `joined_by`, `verdict_from`), or the conversations when there are no
+//! invitations; `--conversations-out` writes the conversations (one row per conversation, and
+//! one per unreadable row). `--me` names the export's owner when it cannot be found.
 
+use std::fs::File;
 use std::path::PathBuf;
 
-use nopitch::linkedin::{triage, InvitationReader, Triage, TriagedInvitation};
-use nopitch::review::write_triaged;
-use nopitch::{Category, Classifier, TriagePolicy};
-
-const USAGE: &str = "usage: triage Invitations.csv [--out FILE] [--model MODEL]
-Triages the invitations of a LinkedIn export with the pretrained model (or MODEL).";
+use nopitch::linkedin::{
+    evidence_text, invitation_cells, triage_export, write_conversations_csv, write_invitations_csv,
+    ConversationCategory, ConversationJudge, ExportFiles, ExportTriage, Owner, OwnerSource,
+};
+use nopitch::{Classifier, TriagePolicy};
 
 fn main() {
     if let Err(e) = run() {
@@ -28,83 +33,194 @@ fn main() {
     }
 }
 
+const USAGE: &str =
+    "usage: triage PATH... [--out FILE] [--conversations-out FILE] [--model MODEL] [--me NAME]";
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_env();
-    let (mut input, mut out, mut model) = (None, None, None);
+    let (mut inputs, mut out, mut conversations_out, mut model, mut me) =
+        (Vec::new(), None, None, None, None);
     while let Some(arg) = parser.next()? {
         match arg {
             Long("out") => out = Some(PathBuf::from(parser.value()?)),
+            Long("conversations-out") => conversations_out = Some(PathBuf::from(parser.value()?)),
             Long("model") => model = Some(PathBuf::from(parser.value()?)),
+            Long("me") => me = Some(parser.value()?.string()?),
             Long("help") | Short('h') => {
                 println!("{USAGE}");
                 return Ok(());
             }
-            Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
+            Value(v) => inputs.push(PathBuf::from(v)),
             _ => return Err(arg.unexpected().into()),
         }
     }
-    let input = input.ok_or(USAGE)?;
+    if inputs.is_empty() {
+        return Err(USAGE.into());
+    }
     let clf = match model {
         Some(path) => Classifier::load(path)?,
         None => Classifier::pretrained(),
     };
-    let reader = InvitationReader::from_path(&input)?;
-    let headers = reader.headers().to_vec();
-    let rows = triage(reader, &clf, &TriagePolicy::default())?;
+    let judge = ConversationJudge::new(&clf, &TriagePolicy::default())?;
+    let files = ExportFiles::from_paths(&inputs)?;
+    let owner = me.as_deref().map(Owner::given);
+    let triage = triage_export(&files, owner.as_ref(), &judge)?;
+    print_invitations(&triage, &files);
+    print_conversations(&triage, &files);
 
-    let judged = |c: Category| {
-        rows.iter()
-            .filter(move |r| matches!(&r.triage, Triage::Judged(v, _) if v.category == c))
-    };
-    let incoming = rows
-        .iter()
-        .filter(|r| matches!(r.triage, Triage::Judged(..) | Triage::NoNote))
-        .count();
-    let no_note = rows
-        .iter()
-        .filter(|r| matches!(r.triage, Triage::NoNote))
-        .count();
-    println!("{}: {incoming} incoming invitations", input.display());
-    println!(
-        "  sales {}, known-contact {}, personal {}, no note {no_note}",
-        judged(Category::Sales).count(),
-        judged(Category::KnownContact).count(),
-        judged(Category::Personal).count()
-    );
-    for category in [Category::Sales, Category::KnownContact, Category::Personal] {
-        let mut group: Vec<&TriagedInvitation> = judged(category).collect();
-        if group.is_empty() {
-            continue;
+    match (&triage.invitations, &triage.inbox, out) {
+        (Some(invitations), _, Some(out)) => {
+            write_invitations_csv(invitations, File::create(&out)?)?;
+            println!("\nwrote {}", out.display());
         }
-        // Most confident first.
-        group.sort_by(|a, b| confidence(b).total_cmp(&confidence(a)));
-        println!("\n{category}:");
-        for row in group {
-            let Triage::Judged(v, evidence) = &row.triage else {
-                continue;
-            };
-            let evidence: Vec<&str> = evidence.iter().map(|e| e.feature.as_str()).collect();
-            println!(
-                "  {:<24} {:.3}  {:<8}{}  {}",
-                row.invitation.from,
-                v.confidence,
-                v.action.name(),
-                if v.unsure { " (unsure)" } else { "" },
-                evidence.join("; ")
-            );
+        (None, Some(inbox), Some(out)) => {
+            write_conversations_csv(inbox, File::create(&out)?)?;
+            println!("\nwrote {}", out.display());
         }
+        _ => {}
     }
-    if let Some(out) = out {
-        write_triaged(std::fs::File::create(&out)?, &headers, &rows)?;
-        println!("\nwrote {}", out.display());
+    if let (Some(inbox), Some(out)) = (&triage.inbox, conversations_out) {
+        write_conversations_csv(inbox, File::create(&out)?)?;
+        println!("wrote {}", out.display());
     }
     Ok(())
 }
 
-fn confidence(row: &TriagedInvitation) -> f64 {
-    match &row.triage {
-        Triage::Judged(v, _) => v.confidence,
-        _ => 0.0,
+fn print_invitations(triage: &ExportTriage, files: &ExportFiles) {
+    let (Some(t), Some(path)) = (&triage.invitations, &files.invitations) else {
+        return;
+    };
+    let rows = &t.rows;
+    let incoming = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.invitation.invitation.direction,
+                nopitch::linkedin::Direction::Incoming
+            )
+        })
+        .count();
+    let label = |r: &nopitch::linkedin::ExportInvitation| r.category_label();
+    let count = |c: &str| {
+        rows.iter()
+            .filter(|r| label(r).trim_end_matches(" (unsure)") == c)
+            .count()
+    };
+    println!(
+        "{}: {} invitations, {incoming} incoming",
+        path.display(),
+        rows.len()
+    );
+    println!(
+        "  sales {}, known-contact {}, personal {}, automated {}, no note {}, outgoing {}, unreadable {}",
+        count("sales"),
+        count("known-contact"),
+        count("personal"),
+        count("automated"),
+        count("no-note"),
+        count("outgoing"),
+        count("unreadable"),
+    );
+    for category in ConversationCategory::ALL {
+        let mut group: Vec<_> = rows
+            .iter()
+            .filter(|r| r.verdict.as_ref().is_some_and(|v| v.category == category))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        group.sort_by(|a, b| {
+            let (va, vb) = (a.verdict.as_ref(), b.verdict.as_ref());
+            let key = |v: Option<&nopitch::linkedin::InvitationVerdict>| {
+                v.map_or((true, 0.0), |v| (v.unsure, -v.confidence))
+            };
+            key(va)
+                .partial_cmp(&key(vb))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        println!("\n{category}:");
+        for r in group {
+            let [_, confidence, action, evidence, _, _, source] = invitation_cells(r);
+            let unsure = r.verdict.as_ref().is_some_and(|v| v.unsure);
+            println!(
+                "  {:<24} {confidence}  {action:<8}{}  [{source}] {evidence}",
+                r.invitation.invitation.from,
+                if unsure { " (unsure)" } else { "" },
+            );
+        }
+    }
+    let unreadable: Vec<_> = rows.iter().filter(|r| label(r) == "unreadable").collect();
+    if !unreadable.is_empty() {
+        println!(
+            "\ncould not read {} rows (kept in the output as unreadable):",
+            unreadable.len()
+        );
+        for r in unreadable {
+            println!("  {}", invitation_cells(r)[3]);
+        }
+    }
+}
+
+fn print_conversations(triage: &ExportTriage, files: &ExportFiles) {
+    let (Some(inbox), Some(path)) = (&triage.inbox, &files.messages) else {
+        return;
+    };
+    if triage.invitations.is_some() {
+        println!();
+    }
+    let owner = &inbox.owner;
+    let how = match owner.source {
+        OwnerSource::Given => "given",
+        OwnerSource::Invitations => "from the invitations",
+        OwnerSource::CommonToAll => "in every conversation",
+        OwnerSource::Guessed => "guessed: use --me if wrong",
+        OwnerSource::Unknown => "unknown: use --me",
+    };
+    println!(
+        "{}: {} messages in {} conversations; owner {} ({how})",
+        path.display(),
+        inbox.rows,
+        inbox.conversations.len(),
+        owner.name
+    );
+    println!(
+        "  {}, unreadable rows {}",
+        ConversationCategory::ALL
+            .iter()
+            .map(|&c| format!("{c} {}", inbox.count(c)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        inbox.unreadable.len()
+    );
+    let mut current = None;
+    for c in inbox.sorted() {
+        let v = &c.verdict;
+        if current != Some(v.category) {
+            println!("\n{}:", v.category);
+            current = Some(v.category);
+        }
+        let follow_ups = match (&c.last_follow_up_date, v.follow_ups) {
+            (_, 0) => String::new(),
+            (Some(date), n) => format!("  {n} follow-up(s), last {date}"),
+            (None, n) => format!("  {n} follow-up(s)"),
+        };
+        println!(
+            "  {:<24} {:.3}  {:<8}{}{follow_ups}  {}",
+            c.sender,
+            v.confidence,
+            v.action.name(),
+            if v.unsure { " (unsure)" } else { "" },
+            evidence_text(v)
+        );
+    }
+    if !inbox.unreadable.is_empty() {
+        println!(
+            "\ncould not read {} rows (kept in the output as unreadable):",
+            inbox.unreadable.len()
+        );
+        for d in &inbox.unreadable {
+            println!("  {d}");
+        }
     }
 }

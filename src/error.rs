@@ -137,6 +137,31 @@ pub enum ErrorKind {
         /// The label column, when known (see [`Error::with_label_column`]).
         column: Option<String>,
     },
+    /// A record of an export file that could not be read as a row (a wrong number of fields, a
+    /// quote that never closes, invalid UTF-8). The LinkedIn readers report it and go on with the
+    /// next record; see [`linkedin::DamagedRecord`](crate::linkedin::DamagedRecord).
+    DamagedRecord {
+        /// The file involved, when known.
+        path: Option<PathBuf>,
+        /// The 1-based line the record starts on.
+        first_line: u64,
+        /// The 1-based line it ends on.
+        last_line: u64,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A value that breaks the rules of its column (a day that is not a number, a conversation
+    /// whose rows disagree on its label).
+    InvalidValue {
+        /// The file involved, when known.
+        path: Option<PathBuf>,
+        /// The 1-based line of the row, when it came from a file.
+        line: Option<u64>,
+        /// The column.
+        column: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A model file is not a nopitch model, is truncated, corrupt, or internally inconsistent.
     ModelFormat {
         /// What is wrong with it.
@@ -173,7 +198,9 @@ impl Error {
             | ErrorKind::EmptyLabel { line, .. }
             | ErrorKind::EmptyText { line, .. }
             | ErrorKind::UnknownLabel { line, .. }
-            | ErrorKind::TooManyLabels { line, .. } => *line,
+            | ErrorKind::TooManyLabels { line, .. }
+            | ErrorKind::InvalidValue { line, .. } => *line,
+            ErrorKind::DamagedRecord { first_line, .. } => Some(*first_line),
             _ => None,
         }
     }
@@ -221,6 +248,8 @@ impl Error {
             | ErrorKind::EmptyLabel { path, .. }
             | ErrorKind::EmptyText { path, .. }
             | ErrorKind::EmptyTrainingSet { path }
+            | ErrorKind::DamagedRecord { path, .. }
+            | ErrorKind::InvalidValue { path, .. }
                 if path.is_none() =>
             {
                 *path = Some(p.to_path_buf());
@@ -374,6 +403,30 @@ impl fmt::Display for Error {
                     Some(_) => write!(f, "), a shorter n-gram range, a higher min_count or a higher Trainer::max_memory would fit"),
                     None => write!(f, ") or a higher Trainer::max_memory would fit; or evaluate on a held-out split instead"),
                 }
+            }
+            ErrorKind::DamagedRecord {
+                path,
+                first_line,
+                last_line,
+                problem,
+            } => {
+                if let Some(p) = path {
+                    write!(f, "{}: ", p.display())?;
+                }
+                if first_line == last_line {
+                    write!(f, "line {first_line}: {problem}")
+                } else {
+                    write!(f, "lines {first_line}-{last_line}: {problem}")
+                }
+            }
+            ErrorKind::InvalidValue {
+                path,
+                line,
+                column,
+                reason,
+            } => {
+                where_(f, path, *line)?;
+                write!(f, "column {column:?}: {reason}")
             }
             ErrorKind::ModelFormat { reason } => write!(f, "not a valid nopitch model: {reason}"),
             ErrorKind::UnsupportedModelVersion { found, supported } => write!(

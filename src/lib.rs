@@ -21,8 +21,10 @@
 //!   [evidence](Prediction::evidence) behind it.
 //! - [`Trainer`]: settings, then [`fit`](Trainer::fit) on your own [`Example`]s, with any label set.
 //! - [`ExampleReader`] and [`CsvOptions`]: labelled CSV/TSV in, with errors that name the line.
-//! - [`linkedin`] and [`review`]: a LinkedIn export triaged into a file a person corrects, and
-//!   the corrections read back and learned ([`Classifier::learn_correction`]).
+//! - [`linkedin`]: LinkedIn's data export: the invitations, the inbox (`messages.csv`, judged a
+//!   conversation at a time), and the whole export folder with the two joined.
+//! - [`review`]: a triage written to a file a person corrects, and the corrections read back and
+//!   learned ([`Classifier::learn_correction`]).
 //!
 //! ## The labels
 //! - `sales`: an unsolicited commercial approach from someone with no relationship to the

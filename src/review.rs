@@ -98,6 +98,7 @@ fn added_fields(row: &TriagedInvitation) -> [String; 7] {
         Triage::NoNote => unjudged("no-note", "review"),
         Triage::Outgoing => unjudged("outgoing", ""),
         Triage::UnknownDirection => unjudged("unknown-direction", "review"),
+        Triage::Unreadable { .. } => unjudged("unreadable", "review"),
     }
 }
 

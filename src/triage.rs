@@ -85,6 +85,9 @@ pub enum Action {
     },
     /// Leave it for a person to decide.
     Review,
+    /// Archive it without a reply: for automated messages (ads, LinkedIn's own promotions,
+    /// organisation broadcasts), never for a person.
+    Archive,
 }
 
 impl Action {
@@ -94,6 +97,7 @@ impl Action {
             Action::Accept => "accept",
             Action::Decline { .. } => "decline",
             Action::Review => "review",
+            Action::Archive => "archive",
         }
     }
 }
@@ -162,23 +166,28 @@ impl TriagePolicy {
             })
         })?;
         let unsure = prediction.is_unsure();
-        let action = if unsure {
-            Action::Review
-        } else {
-            match category {
-                Category::Sales => Action::Decline {
-                    reply: self.decline_reply.clone(),
-                },
-                Category::KnownContact => Action::Accept,
-                Category::Personal => self.personal.clone(),
-            }
-        };
         Ok(Verdict {
             category,
-            action,
+            action: self.action_for(category, unsure),
             confidence: prediction.confidence(),
             unsure,
         })
+    }
+
+    /// What to do with a verdict of `category`: review when unsure, else decline with the reply,
+    /// accept, or the personal action. [`TriagePolicy::verdict`] uses it; so do the LinkedIn
+    /// conversation verdicts.
+    pub fn action_for(&self, category: Category, unsure: bool) -> Action {
+        if unsure {
+            return Action::Review;
+        }
+        match category {
+            Category::Sales => Action::Decline {
+                reply: self.decline_reply.clone(),
+            },
+            Category::KnownContact => Action::Accept,
+            Category::Personal => self.personal.clone(),
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 //! text, CSV bytes or model bytes (arbitrary Unicode, huge strings, control characters, mixed and
 //! right-to-left scripts, invalid UTF-8 made lossy, corrupt and bit-flipped models).
 
-use nopitch::linkedin::InvitationReader;
+use nopitch::linkedin::{
+    triage, triage_messages, ConversationJudge, InvitationReader, LabelledConversationReader,
+};
 use nopitch::{Classifier, CsvOptions, Example, ExampleReader, Trainer, TriagePolicy};
 
 /// SplitMix64: a tiny seeded generator, so failures reproduce.
@@ -252,6 +254,107 @@ fn csv_loading_never_panics() {
             let _: Vec<_> = reader.collect();
         }
     }
+}
+
+#[test]
+fn export_readers_and_triage_never_panic() {
+    let mut rng = Rng(0x5EED_0E1F);
+    let clf = small_model();
+    let judge = ConversationJudge::new(&clf, &TriagePolicy::default()).unwrap();
+    let pieces = [
+        ",",
+        "\"",
+        "\n",
+        "\r\n",
+        "\"\"",
+        "<p>",
+        "</p>",
+        "<a href=x>",
+        "&amp;",
+        "&#x1F600;",
+        "Ã©",
+        "â€™",
+        "ðŸ˜€",
+        "2024-01-02 10:00:00 UTC",
+        "1/2/24, 9:00 AM",
+        "INCOMING",
+        "OUTGOING",
+        "LinkedIn Member",
+        "LinkedIn Premium",
+        "owner",
+        "sales",
+        "c1",
+        "c2",
+        "Sam Lee",
+        "Happy birthday!",
+        "Just bumping this",
+        "Unsubscribe",
+    ];
+    let (mut conversations, mut damaged) = (0, 0);
+    for _ in 0..300 {
+        let header: &&str = rng.pick(&[
+            "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,DATE,SUBJECT,CONTENT,FOLDER\n",
+            "CONVERSATION ID,FROM,TO,DATE,CONTENT\n",
+            "From,To,Sent At,Message,Direction\n",
+            "conversation,label,kind,sender,day,subject,text\n",
+        ]);
+        let mut data = String::from(*header);
+        let width = header.split(',').count();
+        for _ in 0..rng.below(12) {
+            // Rows of about the header's width, fields random, quoting mostly right.
+            let fields = match rng.below(8) {
+                0 => width + 1,
+                1 => width - 1,
+                _ => width,
+            };
+            for f in 0..fields {
+                if f > 0 {
+                    data.push(',');
+                }
+                let mut field = String::new();
+                for _ in 0..rng.below(4) {
+                    if rng.below(3) == 0 {
+                        field.push_str(&random_text(&mut rng, 12));
+                    } else {
+                        let piece: &&str = rng.pick(&pieces);
+                        field.push_str(piece);
+                    }
+                }
+                match rng.below(10) {
+                    0 => data.push_str(&field),
+                    1 => {
+                        data.push('"');
+                        data.push_str(&field);
+                    }
+                    _ => {
+                        data.push('"');
+                        data.push_str(&field.replace('"', "\"\""));
+                        data.push('"');
+                    }
+                }
+            }
+            data.push_str(if rng.below(2) == 0 { "\n" } else { "\r\n" });
+        }
+        let bytes = data.into_bytes();
+        if let Ok(reader) = InvitationReader::from_reader(bytes.as_slice()) {
+            let rows = triage(reader, &clf, &TriagePolicy::default()).unwrap();
+            let _ = rows.len();
+        }
+        if let Ok(inbox) = triage_messages(std::io::Cursor::new(&bytes), None, &judge) {
+            let read: usize = inbox.conversations.iter().map(|c| c.messages).sum();
+            assert_eq!(read as u64 + inbox.unreadable.len() as u64, inbox.rows);
+            conversations += inbox.conversations.len();
+            damaged += inbox.unreadable.len();
+        }
+        if let Ok(reader) = LabelledConversationReader::from_reader(bytes.as_slice()) {
+            let _: Vec<_> = reader.collect();
+        }
+    }
+    // The generator reaches both paths.
+    assert!(
+        conversations > 50 && damaged > 50,
+        "{conversations} {damaged}"
+    );
 }
 
 fn small_model() -> Classifier {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod export;
+
 use nopitch::{CsvOptions, Example, ExampleReader};
 
 /// The shipped notes, as compiled into the bench.

@@ -1,4 +1,4 @@
-//! LinkedIn's data export: reading `Invitations.csv` and triaging the invitations you received.
+//! `Invitations.csv`: the connection requests you received and sent, and their triage.
 //!
 //! The export ("Settings → Data privacy → Get a copy of your data") has a file `Invitations.csv`
 //! with the columns `From, To, Sent At, Message, Direction, inviterProfileUrl,
@@ -7,25 +7,18 @@
 //! so extra or reordered columns are fine; it tolerates a UTF-8 byte-order mark, CRLF line ends,
 //! quoted notes with commas, quotes and line breaks, and empty notes.
 //!
-//! ```
-//! use nopitch::linkedin::{triage, InvitationReader, Triage};
-//! use nopitch::{Classifier, TriagePolicy};
-//! let export = "From,To,Sent At,Message,Direction\n\
-//!               Dana Reyes,Sam Lee,\"1/29/26, 2:37 PM\",\"Save 15% on your SAP licensing, quick call?\",INCOMING\n\
-//!               Ana Li,Sam Lee,\"1/30/26, 9:05 AM\",,INCOMING\n";
-//! let reader = InvitationReader::from_reader(export.as_bytes())?;
-//! let rows = triage(reader, &Classifier::pretrained(), &TriagePolicy::default())?;
-//! assert!(matches!(&rows[0].triage, Triage::Judged(v, _) if v.category.label() == "sales"));
-//! assert!(matches!(rows[1].triage, Triage::NoNote));
-//! # Ok::<(), nopitch::Error>(())
-//! ```
+//! A record with another number of fields than the header, a quote that never closes (the
+//! record is cut before the next line that starts a record: a date in `Sent At` or a direction
+//! in `Direction`), or invalid UTF-8 is reported with its lines and reading goes on; [`triage`]
+//! keeps it as [`Triage::Unreadable`].
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::messages::parse_timestamp;
+use super::records::{find_columns, Damage, Record, RecordScanner, RecordView, Scanned};
 use crate::classifier::{Classifier, Evidence};
-use crate::dataset::{csv_error, find_columns, LineCounted};
 use crate::error::{Error, Result};
 use crate::triage::{TriagePolicy, Verdict};
 
@@ -63,13 +56,18 @@ pub struct Invitation {
 }
 
 /// Reads invitations one row at a time.
+///
+/// As an [`Iterator`], it yields each invitation, or an error. A damaged record (a wrong number
+/// of fields, a quote that never closes, invalid UTF-8) is an
+/// [`ErrorKind::DamagedRecord`](crate::ErrorKind::DamagedRecord) error naming its lines, and
+/// reading goes on after it; any other error ends the iteration.
+/// [`InvitationReader::read_row`] gives damaged records as data instead.
 #[derive(Debug)]
 pub struct InvitationReader<R> {
-    reader: csv::Reader<LineCounted<R>>,
+    scanner: RecordScanner<R>,
     headers: Vec<String>,
     columns: [usize; 5],
     path: Option<PathBuf>,
-    record: csv::StringRecord,
     finished: bool,
 }
 
@@ -87,6 +85,18 @@ impl InvitationReader<File> {
     }
 }
 
+fn direction(text: &str) -> Direction {
+    match text.trim() {
+        d if d.eq_ignore_ascii_case("INCOMING") => Direction::Incoming,
+        d if d.eq_ignore_ascii_case("OUTGOING") => Direction::Outgoing,
+        d => Direction::Other(d.to_string()),
+    }
+}
+
+fn is_direction(text: &str) -> bool {
+    !matches!(direction(text), Direction::Other(_))
+}
+
 impl<R: Read> InvitationReader<R> {
     /// Reads and checks the header.
     ///
@@ -94,24 +104,19 @@ impl<R: Read> InvitationReader<R> {
     /// [`ErrorKind::MissingColumns`](crate::ErrorKind::MissingColumns) naming every required column the file lacks (so a file that
     /// is not an invitations export says so), or [`ErrorKind::Csv`](crate::ErrorKind::Csv) if the header is unreadable.
     pub fn from_reader(reader: R) -> Result<InvitationReader<R>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(LineCounted::new(reader));
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => return Err(csv_error(e, reader.get_ref(), None)),
-        };
-        let columns = find_columns(&headers, REQUIRED_COLUMNS)?;
+        let mut scanner = RecordScanner::new(reader);
+        let headers = scanner.read_header()?.unwrap_or_default();
+        let (columns, []) = find_columns(&headers, REQUIRED_COLUMNS, [])?;
+        // Where a record starts after a broken quote: a date in `Sent At` or a direction.
+        scanner.set_anchors(vec![
+            (columns[2], |s| parse_timestamp(s).is_some()),
+            (columns[4], is_direction),
+        ]);
         Ok(InvitationReader {
-            headers: headers
-                .iter()
-                .map(|h| h.trim_start_matches('\u{feff}').to_string())
-                .collect(),
-            reader,
+            scanner,
+            headers,
             columns,
             path: None,
-            record: csv::StringRecord::new(),
             finished: false,
         })
     }
@@ -121,35 +126,48 @@ impl<R: Read> InvitationReader<R> {
         &self.headers
     }
 
-    fn next_invitation(&mut self) -> Result<Option<Invitation>> {
-        if !self
-            .reader
-            .read_record(&mut self.record)
-            .map_err(|e| csv_error(e, self.reader.get_ref(), self.path.as_deref()))?
-        {
-            return Ok(None);
-        }
-        let line = self
-            .record
-            .position()
-            .map_or(0, |p| self.reader.get_ref().line_of(p.byte()));
-        // A short row (flexible CSV) reads missing fields as empty rather than failing.
-        let field = |i: usize| self.record.get(i).unwrap_or("").to_string();
-        let [from, to, sent_at, message, direction] = self.columns.map(field);
-        let direction = match direction.trim() {
-            d if d.eq_ignore_ascii_case("INCOMING") => Direction::Incoming,
-            d if d.eq_ignore_ascii_case("OUTGOING") => Direction::Outgoing,
-            d => Direction::Other(d.to_string()),
-        };
-        Ok(Some(Invitation {
-            from,
-            to,
-            sent_at,
-            message,
-            direction,
-            fields: self.record.iter().map(str::to_string).collect(),
-            line,
+    /// The next row: an invitation, a damaged record, or `None` at the end of the file.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) only; damaged records are data here.
+    pub fn read_row(&mut self) -> Result<Option<Record<Invitation>>> {
+        let columns = self.columns;
+        let row = self.scanner.next_record().map_err(|e| match &self.path {
+            Some(p) => e.with_path(p),
+            None => e,
+        })?;
+        Ok(row.map(|row| match row {
+            Scanned::Record(r) => Record::Read(invitation(&r, columns)),
+            Scanned::Damaged(d) => Record::Damaged(d),
         }))
+    }
+}
+
+fn invitation(r: &RecordView<'_>, columns: [usize; 5]) -> Invitation {
+    let [from, to, sent_at, message, dir] = columns.map(|i| r.get(i).to_string());
+    Invitation {
+        from,
+        to,
+        sent_at,
+        message,
+        direction: direction(&dir),
+        fields: r.to_strings(),
+        line: r.first_line,
+    }
+}
+
+/// An invitation built from what could be read of a damaged record (fields by position).
+fn damaged_invitation(fields: &[String], columns: [usize; 5], line: u64) -> Invitation {
+    let [from, to, sent_at, message, dir] =
+        columns.map(|i| fields.get(i).cloned().unwrap_or_default());
+    Invitation {
+        from,
+        to,
+        sent_at,
+        message,
+        direction: direction(&dir),
+        fields: fields.to_vec(),
+        line,
     }
 }
 
@@ -160,11 +178,18 @@ impl<R: Read> Iterator for InvitationReader<R> {
         if self.finished {
             return None;
         }
-        let item = self.next_invitation().transpose();
-        if !matches!(item, Some(Ok(_))) {
-            self.finished = true;
+        match self.read_row() {
+            Ok(Some(Record::Read(i))) => Some(Ok(i)),
+            Ok(Some(Record::Damaged(d))) => Some(Err(d.to_error(self.path.as_deref()))),
+            Ok(None) => {
+                self.finished = true;
+                None
+            }
+            Err(e) => {
+                self.finished = true;
+                Some(Err(e))
+            }
         }
-        item
     }
 }
 
@@ -179,6 +204,14 @@ pub enum Triage {
     Outgoing,
     /// A row whose `Direction` is neither `INCOMING` nor `OUTGOING`: not judged.
     UnknownDirection,
+    /// A record that could not be read (a wrong number of fields, a quote that never closes,
+    /// invalid UTF-8): kept with what could be read of it, never judged.
+    Unreadable {
+        /// The 1-based line it ends on (it starts on the invitation's `line`).
+        last_line: u64,
+        /// What is wrong with it.
+        problem: Damage,
+    },
 }
 
 /// An invitation with its triage.
@@ -193,26 +226,42 @@ pub struct TriagedInvitation {
 /// How many pieces of evidence [`triage`] keeps per invitation.
 pub const EVIDENCE_PER_INVITATION: usize = 3;
 
-/// Classifies every incoming invitation that has a note, in file order.
+/// Classifies every incoming invitation that has a note, in file order. Every row of the file
+/// is in the result: a damaged record as [`Triage::Unreadable`], so rows in = rows out.
 ///
 /// # Errors
-/// The first error the reader yields (with its line), or [`ErrorKind::UnknownLabel`](crate::ErrorKind::UnknownLabel) if the
-/// classifier's labels are not the default taxonomy.
+/// An I/O error of the reader, or [`ErrorKind::UnknownLabel`](crate::ErrorKind::UnknownLabel)
+/// if the classifier's labels are not the default taxonomy.
 pub fn triage<R: Read>(
-    reader: InvitationReader<R>,
+    mut reader: InvitationReader<R>,
     classifier: &Classifier,
     policy: &TriagePolicy,
 ) -> Result<Vec<TriagedInvitation>> {
     let mut out = Vec::new();
-    for invitation in reader {
-        let invitation = invitation?;
+    while let Some(row) = reader.read_row()? {
+        let invitation = match row {
+            Record::Read(i) => i,
+            Record::Damaged(d) => {
+                out.push(TriagedInvitation {
+                    invitation: damaged_invitation(&d.fields, reader.columns, d.first_line),
+                    triage: Triage::Unreadable {
+                        last_line: d.last_line,
+                        problem: d.problem,
+                    },
+                });
+                continue;
+            }
+        };
         let triage = match invitation.direction {
             Direction::Outgoing => Triage::Outgoing,
             Direction::Other(_) => Triage::UnknownDirection,
             Direction::Incoming if invitation.message.trim().is_empty() => Triage::NoNote,
             Direction::Incoming => {
                 let p = classifier.classify(&invitation.message);
-                Triage::Judged(policy.verdict(&p)?, p.evidence(EVIDENCE_PER_INVITATION))
+                // `evidence` keeps the capacity of every feature it ranked: shrink it.
+                let mut evidence = p.evidence(EVIDENCE_PER_INVITATION);
+                evidence.shrink_to_fit();
+                Triage::Judged(policy.verdict(&p)?, evidence)
             }
         };
         out.push(TriagedInvitation { invitation, triage });
