@@ -334,7 +334,7 @@ function cardHead(card, name, profileUrl, badges, date) {
 function verdictBadges(item) {
   const out = [badge(item.action, `action-${item.action}`)];
   const p = percent(item.confidence);
-  if (p) out.push(badge(item.section === 'unsure' ? `${item.category.replace(' (unsure)', '')}? ${p}` : p, 'confidence'));
+  if (p) out.push(badge(item.section === 'unsure' ? `leaning ${item.category.replace(' (unsure)', '')} ${p}` : p, 'confidence'));
   return out;
 }
 

@@ -372,7 +372,7 @@ await check('the downloaded CSVs are the triage example\'s, byte for byte', asyn
 
 if (screenshot) {
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.resolve(process.cwd(), screenshot) });
+  await page.screenshot({ path: path.resolve(process.cwd(), screenshot), clip: { x: 0, y: 0, width: 1180, height: 1300 } });
   console.log(`wrote ${screenshot}`);
 }
 
