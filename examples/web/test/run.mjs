@@ -176,6 +176,10 @@ const summaryLines = triageOut.split('\n')
 const invitationRows = parseCsv(fs.readFileSync(expected.invitationsCsv, 'utf8'));
 const conversationRows = parseCsv(fs.readFileSync(expected.conversationsCsv, 'utf8'));
 
+const alone = path.join(tmp, 'messages_alone.csv');
+example('triage', [samples.messages, '--conversations-out', alone]);
+const aloneRows = parseCsv(fs.readFileSync(alone, 'utf8'));
+
 const big = { messages: path.join(tmp, 'messages.csv'), csv: path.join(tmp, 'conversations_10k.csv') };
 example('synthetic_export', [big.messages, '--messages', '10000']);
 example('triage', [big.messages, '--conversations-out', big.csv]);
@@ -247,9 +251,10 @@ async function openPage(name) {
   return page;
 }
 
-async function sortAndWait(page, files, runs = 1) {
+async function sortAndWait(page, files) {
+  const runs = await page.evaluate(() => performance.getEntriesByName('nopitch:verdicts').length);
   await page.setInputFiles('#files', files);
-  await page.waitForFunction((n) => performance.getEntriesByName('nopitch:verdicts').length >= n
+  await page.waitForFunction((n) => performance.getEntriesByName('nopitch:verdicts').length > n
     || document.querySelector('#status.error'), runs, { timeout: 120_000 });
   const error = await page.$eval('#status', (s) => (s.classList.contains('error') ? s.textContent : ''));
   assert(!error, `the page says: ${error}`);
@@ -365,16 +370,16 @@ await check('the evidence is marked in the pitches', async () => {
   assert(marked > 0, 'no evidence marked in any pitch conversation');
 });
 
-await check('the downloaded CSVs are the triage example\'s, byte for byte', async () => {
-  equal(await download(page, 'invitations'), fs.readFileSync(expected.invitationsCsv, 'utf8'), 'invitations CSV');
-  equal(await download(page, 'conversations'), fs.readFileSync(expected.conversationsCsv, 'utf8'), 'conversations CSV');
-});
-
 if (screenshot) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.resolve(process.cwd(), screenshot), clip: { x: 0, y: 0, width: 1180, height: 1300 } });
   console.log(`wrote ${screenshot}`);
 }
+
+await check('the downloaded CSVs are the triage example\'s, byte for byte', async () => {
+  equal(await download(page, 'invitations'), fs.readFileSync(expected.invitationsCsv, 'utf8'), 'invitations CSV');
+  equal(await download(page, 'conversations'), fs.readFileSync(expected.conversationsCsv, 'utf8'), 'conversations CSV');
+});
 
 await check('the reply, edited, is copied by a pitch\'s button', async () => {
   const reply = 'Thanks, but I only connect with people I have worked with. (edited in the test)';
@@ -407,7 +412,7 @@ await check('the ZIP LinkedIn mails (made here of the sample) gives the same as 
     { name: 'Invitations.csv', data: fs.readFileSync(samples.invitations) },
     { name: 'messages.csv', data: fs.readFileSync(samples.messages) },
   ]);
-  await sortAndWait(page, [{ name: 'Basic_LinkedInDataExport_01-30-2026.zip', mimeType: 'application/zip', buffer: zip }], 2);
+  await sortAndWait(page, [{ name: 'Basic_LinkedInDataExport_01-30-2026.zip', mimeType: 'application/zip', buffer: zip }]);
   equal(sortedObject(await pills(page, 'invitations')), sortedObject(countsOf(invitationRows)), 'invitation counts');
   equal(await download(page, 'invitations'), fs.readFileSync(expected.invitationsCsv, 'utf8'), 'invitations CSV');
   equal(await download(page, 'conversations'), fs.readFileSync(expected.conversationsCsv, 'utf8'), 'conversations CSV');
@@ -415,14 +420,25 @@ await check('the ZIP LinkedIn mails (made here of the sample) gives the same as 
   assert(source.startsWith('Basic_LinkedInDataExport_01-30-2026.zip: Invitations.csv: '), source);
 });
 
+await check('a file dropped on the page is sorted like a picked one', async () => {
+  const runs = await page.evaluate(() => performance.getEntriesByName('nopitch:verdicts').length);
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'messages.csv', { type: 'text/csv' }));
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, fs.readFileSync(samples.messages, 'utf8'));
+  await page.waitForFunction((n) => performance.getEntriesByName('nopitch:verdicts').length > n, runs);
+  equal(sortedObject(await pills(page, 'conversations')), sortedObject(countsOf(aloneRows)), 'conversation counts');
+  const line = await page.$eval('#summary .line', (l) => l.textContent);
+  assert(line.startsWith('messages.csv: '), line);
+});
+
 await check('a file that is no export gets an error, and the page goes on', async () => {
   await page.setInputFiles('#files', [{ name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from('text,label\nhello,personal\n') }]);
   await page.waitForSelector('#status.error');
   const text = await page.$eval('#status', (s) => s.textContent);
   assert(text.startsWith('found neither Invitations.csv nor messages.csv'), text);
-  await sortAndWait(page, [samples.messages], 3);
-  const alone = path.join(tmp, 'alone.csv');
-  example('triage', [samples.messages, '--conversations-out', alone]);
+  await sortAndWait(page, [samples.messages]);
   equal(await download(page, 'conversations'), fs.readFileSync(alone, 'utf8'), 'messages alone: CSV');
   equal(await page.$$eval('#tabs .tab', (all) => all.length), 1, 'messages alone: tabs');
 });
