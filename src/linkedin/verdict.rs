@@ -9,7 +9,7 @@
 //! | 2 | two or more other participants | `group` |
 //! | 3 | only the owner wrote | `outreach` |
 //! | 4 | the owner wrote first (a courtesy line such as "thanks for connecting" does not count): their outreach, unless the other party's replies name shared history (a sure `known-contact` from the model) | `outreach` / `known-contact` |
-//! | 5 | a LinkedIn-prompted one-liner (birthday, new role, work anniversary, endorsement thanks) that is not a sure pitch | `personal` at 0.95, `known-contact` when the note names shared work |
+//! | 5 | a LinkedIn-prompted one-liner (birthday, new role, work anniversary, endorsement thanks) that is not a sure pitch | `personal` at 0.95; `known-contact` when the note names shared work (a phrase of the list, or the model sure of known-contact over personal) |
 //! | 6 | otherwise the model, with unanswered follow-ups ("just bumping this", a second message half a day later) and the owner declining adding to `sales`, and the owner replying at length taking from it (and then `sales` is never a sure verdict: review, not decline) | `sales` / `known-contact` / `personal` |
 //!
 //! A verdict is unsure (action: review) when its confidence is below the model's `unsure_below`
@@ -461,7 +461,7 @@ impl ConversationJudge {
         if let Some(&first) = written.first().filter(|&&i| turns[i].by_owner) {
             let opener = turns[first].text;
             if let Some(p) = cues::prompt(opener, &hits[first]) {
-                return self.prompted(p, &hits[first], follow, "your");
+                return self.prompted(p, &hits[first], &prediction, follow, "your");
             }
             if cues::is_courtesy(opener, &hits[first]) {
                 reasons.push("your first message was a courtesy line".into());
@@ -486,7 +486,7 @@ impl ConversationJudge {
                     .iter()
                     .all(|&i| turns[i].text.chars().count() <= cues::PROMPTED_MAX_CHARS);
                 if all_short && !sure_sales {
-                    let mut v = self.prompted(p, &hits[opening], follow, "their");
+                    let mut v = self.prompted(p, &hits[opening], &prediction, follow, "their");
                     v.reasons.splice(0..0, reasons);
                     return v;
                 }
@@ -535,23 +535,48 @@ impl ConversationJudge {
         v
     }
 
-    /// A prompted one-liner's verdict: personal, or known-contact when it names shared work.
+    /// A prompted one-liner's verdict: never a pitch; known-contact when it names shared work
+    /// (a phrase of the shared-work list, or the model sure of `known-contact` over `personal`
+    /// on what the note says: "still think about those night shifts at the data center"),
+    /// otherwise personal.
     fn prompted(
         &self,
         prompt: Prompt,
         hits: &Hits,
+        prediction: &crate::Prediction,
         follow: (usize, Option<usize>),
         whose: &str,
     ) -> ConversationVerdict {
         let mut reasons = vec![format!("{whose} LinkedIn-prompted {} note", prompt.name())];
-        let category = match hits.first(List::SharedWork) {
-            Some(p) => {
-                reasons.push(format!("names shared work (\"{p}\")"));
-                ConversationCategory::KnownContact
-            }
-            None => ConversationCategory::Personal,
-        };
-        self.rule_verdict(category, PROMPTED_CONFIDENCE, reasons, follow)
+        if let Some(p) = hits.first(List::SharedWork) {
+            reasons.push(format!("names shared work (\"{p}\")"));
+            return self.rule_verdict(
+                ConversationCategory::KnownContact,
+                PROMPTED_CONFIDENCE,
+                reasons,
+                follow,
+            );
+        }
+        let (contact, personal) = (
+            prediction.probability("known-contact"),
+            prediction.probability("personal"),
+        );
+        let confidence = contact / (contact + personal);
+        if prediction.has_signal() && confidence >= self.classifier.settings().unsure_below {
+            reasons.push("reads as shared history".into());
+            return self.rule_verdict(
+                ConversationCategory::KnownContact,
+                confidence,
+                reasons,
+                follow,
+            );
+        }
+        self.rule_verdict(
+            ConversationCategory::Personal,
+            PROMPTED_CONFIDENCE,
+            reasons,
+            follow,
+        )
     }
 
     /// The model's verdict with log-odds shifts added to some labels.
@@ -724,6 +749,48 @@ mod tests {
         // Empty content: nothing to go on.
         let v = j.judge(&[turn(false, "", 0.0)], 1);
         assert!(v.unsure && v.action == Action::Review);
+    }
+
+    /// A prompted note that names shared work in words of its own, not in the phrase list, is a
+    /// known contact when the model is sure of it; a prompted note the model only leans on stays
+    /// personal, and neither is ever a pitch.
+    #[test]
+    fn prompted_notes_ask_the_model_between_personal_and_known_contact() {
+        let mut ex = Vec::new();
+        for i in 0..20 {
+            ex.push(crate::Example::new(
+                format!("night shifts at the data center cutover weekend {i}"),
+                "known-contact",
+            ));
+            ex.push(crate::Example::new(
+                format!("hope the family is well see you at church {i}"),
+                "personal",
+            ));
+            ex.push(crate::Example::new(
+                format!("we help teams cut cloud costs book a call {i}"),
+                "sales",
+            ));
+        }
+        let clf = crate::Trainer::new().fit(&ex).unwrap();
+        let j = ConversationJudge::new(&clf, &TriagePolicy::default()).unwrap();
+        let v = j.judge(
+            &[turn(
+                false,
+                "Happy birthday! Still think about those night shifts at the data center cutover.",
+                0.0,
+            )],
+            1,
+        );
+        assert_eq!(v.category, ConversationCategory::KnownContact, "{v:?}");
+        assert!(v.reasons.iter().any(|r| r.contains("shared history")));
+        let v = j.judge(
+            &[turn(false, "Happy birthday! Hope the family is well.", 0.0)],
+            1,
+        );
+        assert_eq!(
+            (v.category, v.confidence),
+            (ConversationCategory::Personal, PROMPTED_CONFIDENCE)
+        );
     }
 
     #[test]
