@@ -10,7 +10,7 @@
 //!
 //! | invitation | their conversation | the invitation's verdict |
 //! |---|---|---|
-//! | with a note | sales / known-contact / personal | both weighed: the note's probabilities times the conversation's (never a sure `sales` when the owner replied at length) |
+//! | with a note | sales / known-contact / personal | both weighed: the note's probabilities times the conversation's (never a sure `sales` when the owner answered) |
 //! | with a note | automated, group, outreach, none | the note's, with the conversation named |
 //! | no note | sales / known-contact / personal / automated | the conversation's, saying so |
 //! | no note | group, outreach, none | none: `no-note` (the conversation is named) |
@@ -243,7 +243,7 @@ pub struct ConversationLink {
     pub confidence: f64,
     /// Whether it was unsure.
     pub unsure: bool,
-    /// Whether the owner replied at length in it (no cold pitch).
+    /// Whether the owner answered in it (no cold pitch).
     pub owner_engaged: bool,
     /// Its evidence, in words.
     pub evidence: String,
