@@ -26,7 +26,7 @@ fn print(clf: &Classifier, text: &str) {
         .map(|(l, v)| format!("{l} {v:.3}"))
         .collect();
     println!("  probabilities: {}", probs.join(", "));
-    for e in p.evidence(5) {
+    for e in p.evidence(text, 5) {
         println!("  evidence: {:>+7.3}  {}", e.weight, e.feature);
     }
 }

@@ -12,7 +12,7 @@ use crate::dataset::{check_labels, stratified_folds, Example, SplitMix64};
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, SparseCounts, Vocabulary};
 use crate::naive_bayes::{
-    argmax, softmax, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
+    argmax, softmax_into, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
 };
 use crate::text::{Analyzer, Language};
 
@@ -496,28 +496,31 @@ impl Classifier {
 
     fn classify_with(&self, text: &str, scratch: &mut Scratch) -> Prediction {
         let model = &*self.inner;
-        let mut scores = vec![0.0; model.labels.len()];
-        // Roughly one feature per 3 bytes of text for unigrams + bigrams; avoids regrowing.
-        let mut features = Vec::with_capacity(text.len() / 3 + 4);
+        let mut scores = PerLabel::zeros(model.labels.len());
+        let mut features = std::mem::take(&mut scratch.features);
+        features.clear();
+        features.reserve(text.len() / 2 + 4);
         model.vocabulary.for_each_feature(
             &model.analyzer,
             &model.settings.features,
             text,
             scratch,
-            |f| {
-                model.nb.add_feature(f, &mut scores);
-                features.push(f);
-            },
+            |f| features.push(f),
         );
-        model.nb.finish_scores(features.len() as u64, &mut scores);
+        model.nb.add_features(&features, &mut scores);
+        let n_features = features.len() as u64;
+        scratch.features = features;
+        model.nb.finish_scores(n_features, &mut scores);
         let best = argmax(&scores);
-        let probabilities = softmax(&scores, model.temperature);
+        let mut probabilities = PerLabel::zeros(model.labels.len());
+        softmax_into(&scores, model.temperature, &mut probabilities);
         Prediction {
             model: Arc::clone(&self.inner),
             best,
             scores,
             probabilities,
-            features,
+            n_features,
+            text_len: text.len(),
         }
     }
 
@@ -739,17 +742,60 @@ impl Classifier {
     }
 }
 
+/// One number per label, without a heap allocation for the usual handful of labels.
+#[derive(Debug, Clone)]
+enum PerLabel {
+    Inline(usize, [f64; INLINE_LABELS]),
+    Heap(Box<[f64]>),
+}
+
+/// Label sets up to this size keep their scores inside the [`Prediction`].
+const INLINE_LABELS: usize = 4;
+
+impl PerLabel {
+    fn zeros(n: usize) -> PerLabel {
+        if n <= INLINE_LABELS {
+            PerLabel::Inline(n, [0.0; INLINE_LABELS])
+        } else {
+            PerLabel::Heap(vec![0.0; n].into_boxed_slice())
+        }
+    }
+}
+
+impl std::ops::Deref for PerLabel {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        match self {
+            PerLabel::Inline(n, values) => &values[..*n],
+            PerLabel::Heap(values) => values,
+        }
+    }
+}
+
+impl std::ops::DerefMut for PerLabel {
+    fn deref_mut(&mut self) -> &mut [f64] {
+        match self {
+            PerLabel::Inline(n, values) => &mut values[..*n],
+            PerLabel::Heap(values) => values,
+        }
+    }
+}
+
 /// The verdict on one note: the label, calibrated probabilities, and the evidence behind them.
 ///
 /// Holds a shared reference to the model (cheap), so it can outlive the `Classifier` it came from.
+/// It does not keep the note: classifying allocates nothing for the usual few labels, and
+/// [`Prediction::evidence`] is given the note again when evidence is wanted.
 #[derive(Debug, Clone)]
 pub struct Prediction {
     model: Arc<Model>,
     best: usize,
-    scores: Vec<f64>,
-    probabilities: Vec<f64>,
-    /// Known feature occurrences, in text order.
-    features: Vec<FeatureId>,
+    scores: PerLabel,
+    probabilities: PerLabel,
+    /// Number of known feature occurrences in the note.
+    n_features: u64,
+    /// Length in bytes of the note, to refuse evidence for another text.
+    text_len: usize,
 }
 
 /// One feature's part in a [`Prediction`].
@@ -806,7 +852,7 @@ impl Prediction {
     /// calibration). An empty note, "Hi", a lone emoji or words never seen in training have no
     /// signal: their label comes from the class priors, not from the text.
     pub fn has_signal(&self) -> bool {
-        !self.features.is_empty() && self.feature_log_odds() >= MIN_SIGNAL_LOG_ODDS
+        self.n_features > 0 && self.feature_log_odds() >= MIN_SIGNAL_LOG_ODDS
     }
 
     /// Whether the verdict is too uncertain to act on: the note has no signal, or the confidence
@@ -837,15 +883,28 @@ impl Prediction {
         raw / model.temperature
     }
 
-    /// The `k` features that pushed hardest toward the predicted label against the runner-up,
-    /// strongest first. Empty when the note has no signal (see [`Prediction::has_signal`]).
-    pub fn evidence(&self, k: usize) -> Vec<Evidence> {
-        if self.probabilities.len() < 2 || !self.has_signal() {
+    /// The `k` features of `text` that pushed hardest toward the predicted label against the
+    /// runner-up, strongest first. `text` is the note this prediction was made from (the
+    /// prediction does not keep a copy, so that classifying stays free of allocation); the note
+    /// is analysed again here, only when evidence is asked for.
+    ///
+    /// Empty when the note has no signal (see [`Prediction::has_signal`]), and for a `text` of
+    /// another length than the classified note.
+    pub fn evidence(&self, text: &str, k: usize) -> Vec<Evidence> {
+        if self.probabilities.len() < 2 || !self.has_signal() || text.len() != self.text_len {
             return Vec::new();
         }
         let runner_up = self.runner_up();
         let model = &*self.model;
-        let mut items: Vec<Evidence> = to_sparse(self.features.clone())
+        let mut occurrences = Vec::new();
+        model.vocabulary.for_each_feature(
+            &model.analyzer,
+            &model.settings.features,
+            text,
+            &mut Scratch::default(),
+            |f| occurrences.push(f),
+        );
+        let mut items: Vec<Evidence> = to_sparse(occurrences)
             .into_iter()
             // Punctuation counts in the score but is not shown: ". open" explains nothing.
             .filter(|&(f, _)| !model.vocabulary.has_punctuation(f))

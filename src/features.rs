@@ -5,14 +5,13 @@
 //! weights as it goes, and training keeps `(feature, count)` pairs. The vocabulary also caches
 //! "raw token → term", so a word seen in training is never stemmed again at classification time.
 
-use std::sync::Arc;
-
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lookup::{PairMap, StrMap};
 use crate::text::{
-    normalize_into, token_str, tokenize, Analyzer, NormalizedText, Token, WordStemmer,
+    normalize_into, token_str, tokenize, Analyzer, Marker, NormalizedText, Token, WordStemmer,
 };
 
 /// Index of a term (a stem, symbol or marker) in a [`Vocabulary`].
@@ -72,15 +71,14 @@ impl FeatureSettings {
     }
 }
 
-/// One term: its stem (the key) and a readable form for evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Term {
-    /// The stem, symbol or marker.
-    pub(crate) stem: Arc<str>,
+/// Where one term's stem and surface form are in [`Vocabulary`]'s text arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TermText {
+    stem: (u32, u32),
     /// The lexicographically smallest raw token seen for it in training: a real word a person
     /// recognises ("priorities" rather than "prioriti"), chosen so that merging models agrees
     /// with training on the union of their data.
-    pub(crate) surface: Box<str>,
+    surface: (u32, u32),
 }
 
 /// Scratch buffers for turning a text into features; one per call keeps `&self` methods free of
@@ -89,24 +87,40 @@ pub(crate) struct Term {
 pub(crate) struct Scratch {
     normalized: NormalizedText,
     terms: Vec<TermId>,
+    /// Feature occurrences, for the caller to fill.
+    pub(crate) features: Vec<FeatureId>,
 }
 
 /// Terms and n-gram features learned from training data.
 ///
-/// Features are stored in one flat arena (`ngram_terms`, cut by `ngram_start`) rather than one
-/// allocation each: a vocabulary has 100,000+ features, and building or loading one should not
-/// mean 100,000 small allocations.
+/// Everything is stored flat: the terms' strings in one arena, the features' terms in another
+/// (`ngram_terms`, cut by `ngram_start`), words in [`StrMap`]s that keep keys inside their slots,
+/// and the bigrams of a canonical vocabulary as sorted runs of second terms per first term (a
+/// few bytes per bigram, found by binary search). A vocabulary has 100,000+ features; building,
+/// loading or querying one should not mean 100,000 small allocations, a hash table several times
+/// the size of the CPU cache, or a cache miss per key comparison.
 #[derive(Debug, Clone)]
 pub(crate) struct Vocabulary {
-    terms: Vec<Term>,
-    /// Stem → term; the keys share their allocation with `terms`.
-    term_index: FxHashMap<Arc<str>, TermId>,
+    /// The stems and surface forms of the terms, concatenated.
+    text: String,
+    terms: Vec<TermText>,
+    /// Stem → term.
+    term_index: StrMap,
+    /// The terms of one-byte symbols (by byte) and of markers (at 128 + [`Marker::index`]), or
+    /// `UNKNOWN`: a note's punctuation and markers are looked up without hashing.
+    symbol_terms: [TermId; SYMBOL_SLOTS],
     /// The stemming cache: raw (normalised) word → term.
-    raw_index: FxHashMap<Box<str>, TermId>,
+    raw_index: StrMap,
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
-    /// Bigram features, keyed by both term ids in one integer (the hot path after unigrams).
-    bigram_index: FxHashMap<u64, FeatureId>,
+    /// The bigrams in canonical order, by first term: those starting with term `a` are the
+    /// features `bigram_base + bigram_start[a] ..  bigram_base + bigram_start[a + 1]`, and
+    /// `bigram_second` holds their second terms in increasing order. Empty while training.
+    bigram_base: FeatureId,
+    bigram_start: Vec<u32>,
+    bigram_second: Vec<TermId>,
+    /// Bigrams outside the sorted block: all of them while training, those added by `learn`.
+    bigram_index: PairMap,
     /// Features of length ≥ 3.
     ngram_index: FxHashMap<Box<[TermId]>, FeatureId>,
     /// The terms of every feature, concatenated in feature order.
@@ -118,11 +132,16 @@ pub(crate) struct Vocabulary {
 impl Default for Vocabulary {
     fn default() -> Self {
         Vocabulary {
+            text: String::new(),
             terms: Vec::new(),
-            term_index: FxHashMap::default(),
-            raw_index: FxHashMap::default(),
+            term_index: StrMap::default(),
+            symbol_terms: [UNKNOWN; SYMBOL_SLOTS],
+            raw_index: StrMap::default(),
             unigram: Vec::new(),
-            bigram_index: FxHashMap::default(),
+            bigram_base: 0,
+            bigram_start: Vec::new(),
+            bigram_second: Vec::new(),
+            bigram_index: PairMap::default(),
             ngram_index: FxHashMap::default(),
             ngram_terms: Vec::new(),
             ngram_start: vec![0],
@@ -133,7 +152,8 @@ impl Default for Vocabulary {
 impl PartialEq for Vocabulary {
     fn eq(&self, other: &Self) -> bool {
         // The indexes are derived from these.
-        self.terms == other.terms
+        self.terms.len() == other.terms.len()
+            && self.term_pairs().eq(other.term_pairs())
             && self.ngram_terms == other.ngram_terms
             && self.ngram_start == other.ngram_start
             && self.raw_index == other.raw_index
@@ -146,8 +166,25 @@ impl Vocabulary {
         self.ngram_start.len() - 1
     }
 
-    pub(crate) fn terms(&self) -> &[Term] {
-        &self.terms
+    fn arena(&self, (start, end): (u32, u32)) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The stem (or symbol, or marker) of a term.
+    pub(crate) fn stem(&self, t: TermId) -> &str {
+        self.arena(self.terms[t as usize].stem)
+    }
+
+    /// A term's readable form: the smallest raw word seen for it.
+    pub(crate) fn surface(&self, t: TermId) -> &str {
+        self.arena(self.terms[t as usize].surface)
+    }
+
+    /// Every term as `(stem, surface)`, in term order.
+    pub(crate) fn term_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.terms
+            .iter()
+            .map(|t| (self.arena(t.stem), self.arena(t.surface)))
     }
 
     /// The terms of one feature.
@@ -163,8 +200,9 @@ impl Vocabulary {
             .map(|w| &self.ngram_terms[w[0] as usize..w[1] as usize])
     }
 
-    pub(crate) fn raw_forms(&self) -> impl Iterator<Item = (&str, TermId)> {
-        self.raw_index.iter().map(|(k, &v)| (&**k, v))
+    /// Calls `f` with every entry of the stemming cache: raw word and its term.
+    pub(crate) fn for_each_raw_form(&self, f: impl FnMut(&str, TermId)) {
+        self.raw_index.for_each(f)
     }
 
     /// A feature as a person would read it: its terms' surface forms joined by spaces.
@@ -174,7 +212,7 @@ impl Vocabulary {
             if i > 0 {
                 out.push(' ');
             }
-            out.push_str(&self.terms[t as usize].surface);
+            out.push_str(self.surface(t));
         }
         out
     }
@@ -190,32 +228,51 @@ impl Vocabulary {
 
     /// Whether any term of the feature is a punctuation mark.
     pub(crate) fn has_punctuation(&self, feature: FeatureId) -> bool {
-        self.feature(feature).iter().any(|&t| {
-            let stem = &self.terms[t as usize].stem;
-            stem.chars().all(|c| c.is_ascii_punctuation())
-        })
+        self.feature(feature)
+            .iter()
+            .any(|&t| self.stem(t).chars().all(|c| c.is_ascii_punctuation()))
+    }
+
+    /// Appends a term (not yet in the vocabulary) and returns its id.
+    fn push_term(&mut self, stem: &str, surface: &str) -> TermId {
+        let t = self.terms.len() as TermId;
+        if let Some(slot) = symbol_slot(stem) {
+            self.symbol_terms[slot] = t;
+        }
+        let stem = self.push_text(stem);
+        let surface = self.push_text(surface);
+        self.terms.push(TermText { stem, surface });
+        self.unigram.push(NO_FEATURE);
+        t
+    }
+
+    fn push_text(&mut self, s: &str) -> (u32, u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        (start, self.text.len() as u32)
     }
 
     /// Rebuilds a vocabulary from its parts (used by model loading), checking every index.
     pub(crate) fn from_parts<'a>(
-        terms: Vec<Term>,
-        raw_forms: Vec<(Box<str>, TermId)>,
+        terms: impl ExactSizeIterator<Item = (&'a str, &'a str)>,
+        raw_forms: impl ExactSizeIterator<Item = (&'a str, TermId)>,
         features: impl ExactSizeIterator<Item = &'a [TermId]>,
         settings: &FeatureSettings,
     ) -> Result<Vocabulary> {
         let mut v = Vocabulary::default();
         v.reserve(terms.len(), features.len());
-        for term in terms {
-            if v.term_index.contains_key(&term.stem) {
-                return Err(Error::format(format!("term {:?} appears twice", term.stem)));
+        v.raw_index = StrMap::with_capacity(raw_forms.len());
+        for (stem, surface) in terms {
+            if stem.is_empty() || surface.is_empty() {
+                return Err(Error::format("an empty term"));
             }
-            v.term_index
-                .insert(term.stem.clone(), v.terms.len() as TermId);
-            v.terms.push(term);
-            v.unigram.push(NO_FEATURE);
+            let t = v.terms.len() as TermId;
+            if v.term_index.insert(stem, t).is_some() {
+                return Err(Error::format(format!("term {stem:?} appears twice")));
+            }
+            v.push_term(stem, surface);
         }
         let n_terms = v.terms.len();
-        v.raw_index.reserve(raw_forms.len());
         for (raw, t) in raw_forms {
             if t as usize >= n_terms {
                 return Err(Error::format(format!(
@@ -237,19 +294,89 @@ impl Vocabulary {
                     "a feature points to missing term {t}"
                 )));
             }
-            if !v.insert_new_feature(ngram) {
+            // Bigrams are indexed below, all at once.
+            if ngram.len() != 2 && !v.insert_new_feature(ngram) {
                 return Err(Error::format("a feature appears twice"));
+            }
+            if ngram.len() == 2 {
+                v.ngram_terms.extend_from_slice(ngram);
+                v.ngram_start.push(v.ngram_terms.len() as u32);
+            }
+        }
+        if !v.index_sorted_bigrams() {
+            // Not in canonical order (a model saved after `learn`): a hash map instead.
+            for f in 0..v.len() as FeatureId {
+                if let [a, b] = *v.feature(f) {
+                    if !v.bigram_index.get_or_insert(a, b, f).1 {
+                        return Err(Error::format("a feature appears twice"));
+                    }
+                }
             }
         }
         Ok(v)
     }
 
+    /// Indexes the bigrams as sorted runs if they are one block of features in strictly
+    /// increasing (first, second) order, as in a canonical vocabulary; whether they were. Clears
+    /// the bigram hash map, which must then hold nothing else.
+    fn index_sorted_bigrams(&mut self) -> bool {
+        self.bigram_base = 0;
+        self.bigram_start.clear();
+        self.bigram_second.clear();
+        self.bigram_index = PairMap::default();
+        let bigrams: Vec<FeatureId> = (0..self.len() as FeatureId)
+            .filter(|&f| self.feature(f).len() == 2)
+            .collect();
+        let (Some(&first), Some(&last)) = (bigrams.first(), bigrams.last()) else {
+            return true;
+        };
+        let contiguous = (last - first) as usize + 1 == bigrams.len();
+        let sorted = bigrams
+            .windows(2)
+            .all(|w| self.feature(w[0]) < self.feature(w[1]));
+        if !(contiguous && sorted) {
+            return false;
+        }
+        let n_terms = self.terms.len();
+        let mut start = vec![0u32; n_terms + 1];
+        let mut second = Vec::with_capacity(bigrams.len());
+        for &f in &bigrams {
+            if let [a, b] = *self.feature(f) {
+                start[a as usize + 1] += 1;
+                second.push(b);
+            }
+        }
+        for t in 0..n_terms {
+            start[t + 1] += start[t];
+        }
+        self.bigram_base = first;
+        self.bigram_start = start;
+        self.bigram_second = second;
+        true
+    }
+
+    /// The bigram feature `(a, b)`, if any.
+    #[inline]
+    fn lookup_bigram(&self, a: TermId, b: TermId) -> Option<FeatureId> {
+        if let Some(&[from, to]) = self.bigram_start.get(a as usize..a as usize + 2) {
+            let run = self.bigram_second.get(from as usize..to as usize)?;
+            if let Ok(i) = run.binary_search(&b) {
+                return Some(self.bigram_base + from + i as u32);
+            }
+        }
+        if self.bigram_index.is_empty() {
+            return None;
+        }
+        self.bigram_index.get(a, b)
+    }
+
     /// Room for this many terms and features (counted from data already in memory).
     fn reserve(&mut self, terms: usize, features: usize) {
         self.terms.reserve(terms);
-        self.term_index.reserve(terms);
+        if self.term_index.len() == 0 {
+            self.term_index = StrMap::with_capacity(terms);
+        }
         self.unigram.reserve(terms);
-        self.bigram_index.reserve(features.saturating_sub(terms));
         self.ngram_start.reserve(features);
         self.ngram_terms.reserve(2 * features);
     }
@@ -257,7 +384,7 @@ impl Vocabulary {
     fn lookup_ngram(&self, ngram: &[TermId]) -> Option<FeatureId> {
         let id = match ngram {
             [t] => *self.unigram.get(*t as usize)?,
-            [a, b] => *self.bigram_index.get(&bigram_key(*a, *b))?,
+            [a, b] => self.lookup_bigram(*a, *b)?,
             _ => *self.ngram_index.get(ngram)?,
         };
         (id != NO_FEATURE).then_some(id)
@@ -268,7 +395,7 @@ impl Vocabulary {
         match *ngram {
             [t] => self.unigram[t as usize] = id,
             [a, b] => {
-                self.bigram_index.insert(bigram_key(a, b), id);
+                self.bigram_index.get_or_insert(a, b, id);
             }
             _ => {
                 self.ngram_index.insert(ngram.into(), id);
@@ -285,13 +412,9 @@ impl Vocabulary {
         let id = self.len() as FeatureId;
         let fresh = match *ngram {
             [t] => std::mem::replace(&mut self.unigram[t as usize], id) == NO_FEATURE,
-            [a, b] => match self.bigram_index.entry(bigram_key(a, b)) {
-                std::collections::hash_map::Entry::Occupied(_) => false,
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(id);
-                    true
-                }
-            },
+            [a, b] => {
+                self.lookup_bigram(a, b).is_none() && self.bigram_index.get_or_insert(a, b, id).1
+            }
             _ => {
                 self.lookup_ngram(ngram).is_none()
                     && self.ngram_index.insert(ngram.into(), id).is_none()
@@ -305,25 +428,37 @@ impl Vocabulary {
     }
 
     fn intern_term(&mut self, stem: &str, raw: &str) -> TermId {
-        if let Some(&t) = self.term_index.get(stem) {
-            let term = &mut self.terms[t as usize];
-            if raw < &*term.surface {
-                term.surface = raw.into();
+        if let Some(t) = self.term_index.get(stem) {
+            if raw < self.surface(t) {
+                let surface = self.push_text(raw);
+                self.terms[t as usize].surface = surface;
             }
             return t;
         }
         let t = self.terms.len() as TermId;
-        self.term_index.insert(stem.into(), t);
-        self.terms.push(Term {
-            stem: stem.into(),
-            surface: raw.into(),
-        });
-        self.unigram.push(NO_FEATURE);
-        t
+        self.term_index.insert(stem, t);
+        self.push_term(stem, raw)
     }
 
-    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows, in order.
-    /// Unknown words are skipped and break the n-grams that would span them.
+    /// The term of one token, or `UNKNOWN`: words through the stemming cache, then the stemmer.
+    #[inline]
+    fn term_of(&self, token: &Token<'_>, stemmer: &WordStemmer) -> TermId {
+        match token {
+            Token::Word(w) => match self.raw_index.get(w) {
+                Some(t) => t,
+                None => self.term_index.get(&stemmer.stem(w)).unwrap_or(UNKNOWN),
+            },
+            Token::Symbol(s) => match symbol_slot(s) {
+                Some(slot) => self.symbol_terms[slot],
+                None => self.term_index.get(s).unwrap_or(UNKNOWN),
+            },
+            Token::Marker(m) => self.symbol_terms[MARKER_SLOTS + m.index()],
+        }
+    }
+
+    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows: unigrams in
+    /// text order, then bigrams in text order, and so on. Unknown words are skipped and break the
+    /// n-grams that would span them.
     pub(crate) fn for_each_feature(
         &self,
         analyzer: &Analyzer,
@@ -335,28 +470,31 @@ impl Vocabulary {
         let stemmer = WordStemmer::new(analyzer.language());
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
+        // About one token per 5 bytes of text: one allocation, not a series of regrowths.
         scratch.terms.reserve(text.len() / 4 + 4);
+        let (lo, hi) = settings.ngram_range;
         let terms = &mut scratch.terms;
         tokenize(&scratch.normalized, |token| {
-            let id = match &token {
-                Token::Word(w) => match self.raw_index.get(&**w) {
-                    Some(&t) => t,
-                    None => self
-                        .term_index
-                        .get(&*stemmer.stem(w))
-                        .copied()
-                        .unwrap_or(UNKNOWN),
-                },
-                other => self
-                    .term_index
-                    .get(token_str(other))
-                    .copied()
-                    .unwrap_or(UNKNOWN),
-            };
-            terms.push(id);
+            let t = self.term_of(&token, &stemmer);
+            if lo == 1 && t != UNKNOWN {
+                let u = self.unigram[t as usize];
+                if u != NO_FEATURE {
+                    f(u);
+                }
+            }
+            terms.push(t);
         });
-        let (lo, hi) = settings.ngram_range;
-        for n in lo..=hi {
+        for n in lo.max(2)..=hi {
+            if n == 2 {
+                for w in scratch.terms.windows(2) {
+                    if w[0] != UNKNOWN && w[1] != UNKNOWN {
+                        if let Some(id) = self.lookup_bigram(w[0], w[1]) {
+                            f(id);
+                        }
+                    }
+                }
+                continue;
+            }
             for window in scratch.terms.windows(n) {
                 if window.contains(&UNKNOWN) {
                     continue;
@@ -388,16 +526,16 @@ impl Vocabulary {
         let terms = &mut scratch.terms;
         tokenize(&scratch.normalized, |token| {
             let id = match &token {
-                Token::Word(w) => match self.raw_index.get(&**w) {
-                    Some(&t) => t,
+                Token::Word(w) => match self.raw_index.get(w) {
+                    Some(t) => t,
                     None => {
                         let stem = stemmer.stem(w);
-                        let known = self.term_index.get(&*stem).copied();
+                        let known = self.term_index.get(&stem);
                         match known {
                             Some(t) if !fitting => t,
                             _ => {
                                 let t = self.intern_term(&stem, w);
-                                self.raw_index.insert((**w).into(), t);
+                                self.raw_index.insert(w, t);
                                 t
                             }
                         }
@@ -406,7 +544,7 @@ impl Vocabulary {
                 other => {
                     let s = token_str(other);
                     match self.term_index.get(s) {
-                        Some(&t) => t,
+                        Some(t) => t,
                         None => self.intern_term(s, s),
                     }
                 }
@@ -447,11 +585,7 @@ impl Vocabulary {
         let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId)
             .filter(|&t| used[t as usize])
             .collect();
-        term_order.sort_unstable_by(|&a, &b| {
-            self.terms[a as usize]
-                .stem
-                .cmp(&self.terms[b as usize].stem)
-        });
+        term_order.sort_unstable_by(|&a, &b| self.stem(a).cmp(self.stem(b)));
         let mut new_term = vec![UNKNOWN; self.terms.len()];
         for (new, &old) in term_order.iter().enumerate() {
             new_term[old as usize] = new as TermId;
@@ -489,26 +623,27 @@ impl Vocabulary {
             remap[old as usize] = Some(new as FeatureId);
         }
 
-        let old_terms = std::mem::take(&mut self.terms);
-        let raw: Vec<(Box<str>, TermId)> = std::mem::take(&mut self.raw_index)
-            .into_iter()
-            .filter_map(|(raw, t)| {
-                (new_term[t as usize] != UNKNOWN).then(|| (raw, new_term[t as usize]))
-            })
-            .collect();
         let mut v = Vocabulary::default();
         v.reserve(term_order.len(), spans.len());
         for &t in &term_order {
-            let term = old_terms[t as usize].clone();
-            v.term_index
-                .insert(term.stem.clone(), v.terms.len() as TermId);
-            v.terms.push(term);
-            v.unigram.push(NO_FEATURE);
+            let (stem, surface) = (self.stem(t), self.surface(t));
+            v.term_index.insert(stem, v.terms.len() as TermId);
+            v.push_term(stem, surface);
         }
-        v.raw_index = raw.into_iter().collect();
+        v.raw_index = self.raw_index.remapped(self.raw_index.len(), |t| {
+            Some(new_term[t as usize]).filter(|&t| t != UNKNOWN)
+        });
         for span in &spans {
-            v.insert_feature(slice(span));
+            let ngram = slice(span);
+            if ngram.len() == 2 {
+                v.ngram_terms.extend_from_slice(ngram);
+                v.ngram_start.push(v.ngram_terms.len() as u32);
+            } else {
+                v.insert_feature(ngram);
+            }
         }
+        // Sorted by construction.
+        v.index_sorted_bigrams();
         *self = v;
         remap
     }
@@ -517,14 +652,14 @@ impl Vocabulary {
     /// of the two), and returns, for each feature of `other`, its id in `self`.
     pub(crate) fn absorb(&mut self, other: &Vocabulary) -> Vec<FeatureId> {
         let mut term_map = Vec::with_capacity(other.terms.len());
-        for term in &other.terms {
-            term_map.push(self.intern_term(&term.stem, &term.surface));
+        for (stem, surface) in other.term_pairs() {
+            term_map.push(self.intern_term(stem, surface));
         }
-        for (raw, t) in other.raw_forms() {
-            if !self.raw_index.contains_key(raw) {
-                self.raw_index.insert(raw.into(), term_map[t as usize]);
+        other.for_each_raw_form(|raw, t| {
+            if self.raw_index.get(raw).is_none() {
+                self.raw_index.insert(raw, term_map[t as usize]);
             }
-        }
+        });
         let mut mapped = Vec::new();
         other
             .features()
@@ -540,8 +675,21 @@ impl Vocabulary {
     }
 }
 
-fn bigram_key(a: TermId, b: TermId) -> u64 {
-    (a as u64) << 32 | b as u64
+/// Room in [`Vocabulary`]'s table of symbol and marker terms.
+const MARKER_SLOTS: usize = 128;
+const SYMBOL_SLOTS: usize = MARKER_SLOTS + Marker::ALL.len();
+
+/// Where a symbol's or marker's term is kept in the table of symbol terms, if it has a place.
+#[inline]
+fn symbol_slot(s: &str) -> Option<usize> {
+    match s.as_bytes() {
+        [b] if b.is_ascii() => Some(*b as usize),
+        [b'<', ..] => Marker::ALL
+            .iter()
+            .position(|m| m.as_str() == s)
+            .map(|i| MARKER_SLOTS + i),
+        _ => None,
+    }
 }
 
 /// Sparse feature counts of one message: `(feature id, count)` sorted by feature id.

@@ -63,6 +63,7 @@ mod error;
 mod evaluate;
 mod features;
 pub mod linkedin;
+mod lookup;
 mod naive_bayes;
 mod persist;
 mod pretrained;

@@ -212,7 +212,8 @@ pub fn triage<R: Read>(
             Direction::Incoming if invitation.message.trim().is_empty() => Triage::NoNote,
             Direction::Incoming => {
                 let p = classifier.classify(&invitation.message);
-                Triage::Judged(policy.verdict(&p)?, p.evidence(EVIDENCE_PER_INVITATION))
+                let evidence = p.evidence(&invitation.message, EVIDENCE_PER_INVITATION);
+                Triage::Judged(policy.verdict(&p)?, evidence)
             }
         };
         out.push(TriagedInvitation { invitation, triage });

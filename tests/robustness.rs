@@ -152,7 +152,7 @@ fn check_prediction(clf: &Classifier, text: &str) {
         .probabilities()
         .all(|(_, v)| v.is_finite() && (0.0..=1.0).contains(&v)));
     assert!(p.log_likelihoods().all(|(_, v)| v.is_finite()));
-    for e in p.evidence(10) {
+    for e in p.evidence(text, 10) {
         assert!(e.weight.is_finite());
     }
     let _ = p.is_unsure();

@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classifier::{Classifier, Model, Settings};
 use crate::error::{Error, ErrorKind, Result};
-use crate::features::{Term, Vocabulary};
+use crate::features::Vocabulary;
 use crate::naive_bayes::NaiveBayes;
 use crate::text::Analyzer;
 
@@ -245,11 +245,10 @@ impl Classifier {
                 }
             }
         }
-        let mut raw_forms: Vec<(Box<str>, u32)> = model
+        let mut raw_forms: Vec<(Box<str>, u32)> = Vec::new();
+        model
             .vocabulary
-            .raw_forms()
-            .map(|(r, t)| (r.into(), t))
-            .collect();
+            .for_each_raw_form(|r, t| raw_forms.push((r.into(), t)));
         raw_forms.sort();
         ModelFile {
             format: MODEL_FORMAT.to_string(),
@@ -260,9 +259,8 @@ impl Classifier {
             class_docs: model.nb.class_docs().to_vec(),
             terms: model
                 .vocabulary
-                .terms()
-                .iter()
-                .map(|t| (t.stem.clone(), t.surface.clone()))
+                .term_pairs()
+                .map(|(stem, surface)| (stem.into(), surface.into()))
                 .collect(),
             raw_forms,
             features: Ngrams::from_iter(model.vocabulary.features()),
@@ -366,20 +364,11 @@ fn model_from_file(file: ModelFile, file_len: usize) -> Result<Model> {
             file.class_docs.len()
         )));
     }
-    let terms: Vec<Term> = file
-        .terms
-        .into_iter()
-        .map(|(stem, surface)| {
-            if stem.is_empty() || surface.is_empty() {
-                Err(Error::format("an empty term"))
-            } else {
-                Ok(Term { stem, surface })
-            }
-        })
-        .collect::<Result<_>>()?;
     let vocabulary = Vocabulary::from_parts(
-        terms,
-        file.raw_forms,
+        file.terms
+            .iter()
+            .map(|(stem, surface)| (&**stem, &**surface)),
+        file.raw_forms.iter().map(|(raw, t)| (&**raw, *t)),
         file.features.iter(),
         &settings.features,
     )?;

@@ -20,7 +20,7 @@
 //! );
 //! ```
 
-mod normalize;
+pub(crate) mod normalize;
 mod stem;
 mod tokenize;
 

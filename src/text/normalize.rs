@@ -92,8 +92,122 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 
 /// Normalises `text` into `out`, reusing its allocation.
 ///
-/// Linear in the length of `text`; never panics.
+/// The fast form of [`normalize_reference`] (tests check that they agree): ASCII text in one copy
+/// and one lowercasing, and text that is already NFKC and has no Cyrillic or Greek letters in two
+/// passes without allocating. Other text takes the reference path. Linear in the length of
+/// `text`; never panics.
 pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
+    let out_s = &mut out.text;
+    out_s.clear();
+    if text.is_ascii() {
+        // ASCII is already NFKC and has no invisible characters or look-alikes.
+        out_s.push_str(text);
+        out_s.make_ascii_lowercase();
+        fix_ascii_controls(out_s);
+        return;
+    }
+    // 1. Is the text, once cleaned (invisibles dropped, apostrophes made ASCII), already NFKC,
+    // and does it have any letter that could be a look-alike? One pass, nothing allocated.
+    let mut lookalike_script = false;
+    let mut rest = text;
+    let cleaned = std::iter::from_fn(|| loop {
+        // One 'a' stands for each ASCII run: enough for the NFKC quick check (ASCII is always
+        // normalised and resets combining order).
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        if ascii > 0 {
+            rest = &rest[ascii..];
+            return Some('a');
+        }
+        let c = rest.chars().next()?;
+        rest = &rest[c.len_utf8()..];
+        if is_invisible(c) {
+            continue;
+        }
+        lookalike_script |= is_cyrillic_or_greek(c) || latin_lookalike(c).is_some();
+        return Some(ascii_apostrophe(c));
+    });
+    let quick = is_nfkc_quick(cleaned);
+    if quick != IsNormalized::Yes || lookalike_script {
+        normalize_reference(text, out);
+        return;
+    }
+    // 2. Lowercase, controls to spaces, decorative marks dropped, ASCII runs whole.
+    out_s.reserve(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        let start = out_s.len();
+        out_s.push_str(&rest[..ascii]);
+        out_s[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
+            if is_invisible(c) {
+                // Dropped.
+            } else if c.is_control() {
+                out_s.push(' ');
+            } else if is_overlay_on_ascii(c, out_s) {
+                // Dropped: s̶a̶l̶e̶ reads as sale.
+            } else {
+                let c = ascii_apostrophe(c);
+                if c.is_ascii() {
+                    out_s.push(c);
+                } else {
+                    out_s.extend(c.to_lowercase());
+                }
+            }
+        }
+    }
+    fix_ascii_controls(out_s);
+}
+
+/// Whether `b` has a byte below 0x20, 0x7F or a backtick, eight bytes at a time: nearly every note
+/// has none, and this check runs on every one.
+fn has_ascii_control_or_backtick(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `w` is zero (the classic test: exact as a whole).
+    let zero_byte = |w: u64| (w.wrapping_sub(ONES) & !w & HIGHS) != 0;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(a);
+        // A byte below 0x20 has its three top bits clear; 0x7F and 0x60 are matched exactly.
+        if zero_byte(w & 0xE0E0_E0E0_E0E0_E0E0)
+            || zero_byte(w ^ 0x7F7F_7F7F_7F7F_7F7F)
+            || zero_byte(w ^ 0x6060_6060_6060_6060)
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&x| x.is_ascii_control() || x == b'`')
+}
+
+/// Typographic apostrophes (and the acute accent used as one) as `'`.
+fn ascii_apostrophe(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{FF07}' | '\u{00B4}' => '\'',
+        c => c,
+    }
+}
+
+/// ASCII control characters to spaces, backticks to apostrophes; the same length in bytes.
+fn fix_ascii_controls(s: &mut String) {
+    if has_ascii_control_or_backtick(s.as_bytes()) {
+        *s = s
+            .replace(|c: char| c.is_ascii_control(), " ")
+            .replace('`', "'");
+    }
+}
+
+/// Normalises `text` into `out`, reusing its allocation: the plain algorithm, stage by stage.
+///
+/// Linear in the length of `text`; never panics.
+pub(crate) fn normalize_reference(text: &str, out: &mut NormalizedText) {
     let out_s = &mut out.text;
     out_s.clear();
     if text.is_ascii() {
@@ -268,7 +382,7 @@ fn all_lookalike_or_latin(word: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn norm(s: &str) -> String {
@@ -339,6 +453,78 @@ mod tests {
         assert_eq!(norm("你好，朋友"), "你好,朋友");
         // A short all-look-alike Russian word in Russian text stays Russian.
         assert_eq!(norm("Это сор"), "это сор");
+    }
+
+    fn reference(s: &str) -> String {
+        let mut out = NormalizedText::default();
+        normalize_reference(s, &mut out);
+        out.text
+    }
+
+    /// Texts for comparing the fast path with the reference: every line of the shipped data
+    /// sets, and seeded random strings from pools of characters that exercise each stage.
+    pub(crate) fn sample_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        for file in [
+            include_str!("../../datasets/connection_requests.csv"),
+            include_str!("../../datasets/obfuscated_pitches.csv"),
+            include_str!("../../datasets/sample_invitations.csv"),
+        ] {
+            texts.extend(file.lines().map(String::from));
+        }
+        let pools: &[&[char]] = &[
+            &['a', 'B', ' ', '`', '\t', '\u{7}', '\'', '.', '1'],
+            &[
+                '\u{2019}', '\u{00B4}', '\u{FF07}', '\u{200B}', '\u{00AD}', '\u{FEFF}',
+            ],
+            &[
+                '\u{0301}', '\u{0336}', '\u{0332}', 'e', 'E', 'é', 'İ', 'ß', 'ﬁ',
+            ],
+            &['а', 'е', 'о', 'с', 'Ν', 'ο', 'ı', 'ɑ', 'и', 'λ', 'ж'],
+            &[
+                'Ｓ', 'ａ', '𝐟', '½', '㎞', '\u{85}', '가', '\u{1100}', '\u{1161}',
+            ],
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = next(24);
+            let text: String = (0..len)
+                .map(|_| {
+                    let pool = pools[next(pools.len())];
+                    pool[next(pool.len())]
+                })
+                .collect();
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn control_and_backtick_detection_is_exact() {
+        for len in 0..20 {
+            for pos in 0..len {
+                for byte in 0u8..=0x7F {
+                    let mut b = vec![b'a'; len];
+                    b[pos] = byte;
+                    let expected = byte.is_ascii_control() || byte == b'`';
+                    assert_eq!(has_ascii_control_or_backtick(&b), expected, "{b:?}");
+                }
+            }
+        }
+        assert!(!has_ascii_control_or_backtick("é ï ü".as_bytes()));
+    }
+
+    #[test]
+    fn fast_path_equals_the_reference() {
+        for text in sample_texts() {
+            assert_eq!(norm(&text), reference(&text), "{text:?}");
+        }
     }
 
     #[test]

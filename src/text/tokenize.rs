@@ -48,6 +48,34 @@ pub enum Marker {
 }
 
 impl Marker {
+    /// Every marker, in the order of [`Marker::index`].
+    pub(crate) const ALL: [Marker; 11] = [
+        Marker::Url,
+        Marker::Email,
+        Marker::Money,
+        Marker::Percent,
+        Marker::Phone,
+        Marker::Number(1),
+        Marker::Number(2),
+        Marker::Number(3),
+        Marker::Number(4),
+        Marker::Number(5),
+        Marker::LongWord,
+    ];
+
+    /// The marker's position in [`Marker::ALL`] (numbers of 5 or more digits share one).
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Marker::Url => 0,
+            Marker::Email => 1,
+            Marker::Money => 2,
+            Marker::Percent => 3,
+            Marker::Phone => 4,
+            Marker::Number(n) => 4 + n.clamp(1, 5) as usize,
+            Marker::LongWord => 10,
+        }
+    }
+
     /// The term this marker contributes to features, e.g. `<money>`. Angle brackets never occur
     /// in word tokens, so markers cannot collide with words.
     pub fn as_str(self) -> &'static str {
@@ -182,10 +210,43 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 }
 
 /// The tokens of `text`, handed to `emit` in order.
-pub(crate) fn tokenize<'a>(text: &'a NormalizedText, mut emit: impl FnMut(Token<'a>)) {
+pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>)) {
+    tokenize_with::<true>(text, emit)
+}
+
+/// [`tokenize`], with its shortcuts for the bulk of a note (`FAST`) or without them (the plain
+/// scanner, which tests compare it with).
+fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, mut emit: impl FnMut(Token<'a>)) {
     let s = text.as_str();
+    let b = s.as_bytes();
     let mut i = 0;
-    while let Some(c) = char_at(s, i) {
+    loop {
+        // Shortcuts for the bulk of a note: ASCII spaces, plain lowercase words and punctuation,
+        // which the general scanner below would emit the same way (see `plain_word_end`).
+        match b.get(i).filter(|_| FAST) {
+            Some(b' ') => {
+                i += 1;
+                continue;
+            }
+            Some(x) if x.is_ascii_lowercase() => {
+                if let Some(end) = plain_word_end(s, i) {
+                    emit_word(Cow::Borrowed(&s[i..end]), &mut emit);
+                    i = end;
+                    continue;
+                }
+            }
+            // Punctuation that starts nothing else (a phone number, an amount), as below.
+            Some(&x) if x.is_ascii_punctuation() && !matches!(x, b'+' | b'(' | b'$') => {
+                emit(Token::Symbol(&s[i..i + 1]));
+                i += 1;
+                while b.get(i) == Some(&x) {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let Some(c) = char_at(s, i) else { break };
         let len = c.len_utf8();
         if c.is_whitespace() {
             i += len;
@@ -241,6 +302,64 @@ pub(crate) fn tokenize<'a>(text: &'a NormalizedText, mut emit: impl FnMut(Token<
         }
         i += len;
     }
+}
+
+/// ASCII letters and digits: the bytes of a plain word.
+static ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// The end of the word at `i` if it is a plain word, which the general scanner would emit as it
+/// is: ASCII letters and digits starting with a lowercase letter, followed by the end of the text
+/// or an ASCII byte that neither continues it (`'` or `&` before a word character) nor joins it to
+/// another segment (a joiner before a word character). It is then not a URL with a scheme (checked),
+/// a number or a phone number (it starts with a letter) or an e-mail address or domain (no joiner);
+/// it is not a currency code before an amount (three letters or fewer are left to the scanner);
+/// and a single letter counts only before a space and a word of two or more letters or digits,
+/// where it cannot start a spaced-out word ("s a l e").
+#[inline]
+fn plain_word_end(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut j = i + 1;
+    while j < b.len() && ASCII_WORD[b[j] as usize] {
+        j += 1;
+    }
+    let word_at = |k: usize| {
+        b.get(k)
+            .is_some_and(|&x| !x.is_ascii() || ASCII_WORD[x as usize])
+    };
+    let ends = match b.get(j) {
+        None => true,
+        Some(&n) if !n.is_ascii() => false,
+        Some(&n) if matches!(n, b'\'' | b'&') || is_joiner(n as char) => !word_at(j + 1),
+        Some(_) => true,
+    };
+    if !ends {
+        return None;
+    }
+    let len = j - i;
+    if len == 1 {
+        let before_word = b.get(j) == Some(&b' ')
+            && b.get(j + 1).is_some_and(|&x| ASCII_WORD[x as usize])
+            && b.get(j + 2).is_some_and(|&x| ASCII_WORD[x as usize]);
+        return before_word.then_some(j);
+    }
+    if len <= 3
+        && s.get(i..j)
+            .is_some_and(|w| CURRENCY_CODES_BEFORE.contains(&w))
+    {
+        return None;
+    }
+    if matches!(b[i], b'h' | b'w') && url_with_scheme(s, i).is_some() {
+        return None;
+    }
+    Some(j)
 }
 
 /// `http://`, `https://` or `www.` at `i` (at the start of a word): the end of the URL.
@@ -408,6 +527,7 @@ fn currency_word_after(s: &str, i: usize) -> Option<usize> {
 /// A word or compound (`follow-up`, `acme.io/demo`, `jane@acme.io`, `f.r.e.e`) at `i`.
 fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
     // Segments: word characters with internal apostrophes or '&'; joined by one joiner each.
+    // (`plain_word_end` takes a shortcut through this function: keep the two in step.)
     let mut j = i;
     let mut joiners = 0usize;
     loop {
@@ -702,6 +822,73 @@ pub(crate) mod tests {
         assert_tokens("I n t e r e s t e d?", &["interested", "?"]);
         assert_tokens("a b c", &["abc"]);
         assert_tokens("e.g. this", &["e", "g", ".", "this"]);
+    }
+
+    /// The tokens, with the shortcuts or without.
+    fn tokens_with<const FAST: bool>(text: &str) -> Vec<Token<'static>> {
+        let mut n = NormalizedText::default();
+        normalize_into(text, &mut n);
+        let mut out = Vec::new();
+        tokenize_with::<FAST>(&n, |t| {
+            out.push(match t {
+                Token::Word(w) => Token::Word(Cow::Owned(w.into_owned())),
+                Token::Symbol(s) => Token::Word(Cow::Owned(format!("symbol {s}"))),
+                Token::Marker(m) => Token::Marker(m),
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn shortcuts_give_the_plain_scanners_tokens() {
+        let mut texts = crate::text::normalize::tests::sample_texts();
+        texts.extend(
+            [
+                "www. x",
+                "www.acme.io",
+                "http: //x",
+                "https://a.b/c",
+                "usd 100",
+                "rs. 500",
+                "eur",
+                "a b c",
+                "in a f r e e trial",
+                "i d",
+                "i do",
+                "x y zz",
+                "a1 b2",
+                "don't",
+                "don' t",
+                "at&t",
+                "r& d",
+                "done.looking",
+                "done. looking",
+                "e.g. this",
+                "ok.",
+                "ok-",
+                "ok- go",
+                "ok-go",
+                "a.b",
+                "s a l e now",
+                "hi!!! ok??",
+                "(555) 123 4567",
+                "+1 555",
+                "$5",
+                "# tag",
+                "email jo@acme.io.",
+                "café au lait",
+                "naïve",
+                "x\u{301}y",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            assert_eq!(
+                tokens_with::<true>(&text),
+                tokens_with::<false>(&text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
