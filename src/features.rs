@@ -114,11 +114,16 @@ pub(crate) struct Vocabulary {
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
     /// The bigrams in canonical order, by first term: those starting with term `a` are the
-    /// features `bigram_base + bigram_start[a] ..  bigram_base + bigram_start[a + 1]`, and
+    /// features `bigram_base + bigram_start[a][0] .. bigram_base + bigram_start[a + 1][0]`, and
     /// `bigram_second` holds their second terms in increasing order. Empty while training.
     bigram_base: FeatureId,
-    bigram_start: Vec<u32>,
+    /// For each term (and one past the last): where its run starts in `bigram_second`, and where
+    /// its fences start in `bigram_fence`.
+    bigram_start: Vec<[u32; 2]>,
     bigram_second: Vec<TermId>,
+    /// Every [`FENCE`]th second term of each run longer than [`FENCE`]: a search reads these
+    /// few (mostly cached) keys, then one block of the run, instead of wandering over the run.
+    bigram_fence: Vec<TermId>,
     /// Bigrams outside the sorted block: all of them while training, those added by `learn`.
     bigram_index: PairMap,
     /// Features of length ≥ 3.
@@ -141,6 +146,7 @@ impl Default for Vocabulary {
             bigram_base: 0,
             bigram_start: Vec::new(),
             bigram_second: Vec::new(),
+            bigram_fence: Vec::new(),
             bigram_index: PairMap::default(),
             ngram_index: FxHashMap::default(),
             ngram_terms: Vec::new(),
@@ -323,6 +329,7 @@ impl Vocabulary {
         self.bigram_base = 0;
         self.bigram_start.clear();
         self.bigram_second.clear();
+        self.bigram_fence.clear();
         self.bigram_index = PairMap::default();
         let bigrams: Vec<FeatureId> = (0..self.len() as FeatureId)
             .filter(|&f| self.feature(f).len() == 2)
@@ -338,30 +345,49 @@ impl Vocabulary {
             return false;
         }
         let n_terms = self.terms.len();
-        let mut start = vec![0u32; n_terms + 1];
+        let mut run_len = vec![0u32; n_terms];
         let mut second = Vec::with_capacity(bigrams.len());
         for &f in &bigrams {
             if let [a, b] = *self.feature(f) {
-                start[a as usize + 1] += 1;
+                run_len[a as usize] += 1;
                 second.push(b);
             }
         }
-        for t in 0..n_terms {
-            start[t + 1] += start[t];
+        let mut start = Vec::with_capacity(n_terms + 1);
+        let mut fence = Vec::new();
+        let mut at = 0u32;
+        for &len in &run_len {
+            start.push([at, fence.len() as u32]);
+            let run = &second[at as usize..(at + len) as usize];
+            if run.len() > FENCE {
+                fence.extend(run.iter().step_by(FENCE));
+            }
+            at += len;
         }
+        start.push([at, fence.len() as u32]);
         self.bigram_base = first;
         self.bigram_start = start;
         self.bigram_second = second;
+        self.bigram_fence = fence;
         true
     }
 
     /// The bigram feature `(a, b)`, if any.
     #[inline]
     fn lookup_bigram(&self, a: TermId, b: TermId) -> Option<FeatureId> {
-        if let Some(&[from, to]) = self.bigram_start.get(a as usize..a as usize + 2) {
+        if let Some(&[[from, fences], [to, fences_end]]) =
+            self.bigram_start.get(a as usize..a as usize + 2)
+        {
             let run = self.bigram_second.get(from as usize..to as usize)?;
-            if let Ok(i) = run.binary_search(&b) {
-                return Some(self.bigram_base + from + i as u32);
+            // The block of the run that can hold `b`: after the last fence at or below it.
+            let fences = self
+                .bigram_fence
+                .get(fences as usize..fences_end as usize)?;
+            let block = fences.partition_point(|&x| x <= b).saturating_sub(1) * FENCE;
+            let end = run.len().min(block + FENCE).max(block);
+            let in_block = run.get(block..end)?;
+            if let Ok(i) = in_block.binary_search(&b) {
+                return Some(self.bigram_base + from + (block + i) as u32);
             }
         }
         if self.bigram_index.is_empty() {
@@ -674,6 +700,10 @@ impl Vocabulary {
             .collect()
     }
 }
+
+/// The block size of the sorted bigram runs: [`Vocabulary`] keeps every `FENCE`th key of a long
+/// run apart, so that a search ends in one block of 64 bytes.
+const FENCE: usize = 16;
 
 /// Room in [`Vocabulary`]'s table of symbol and marker terms.
 const MARKER_SLOTS: usize = 128;

@@ -95,7 +95,7 @@ struct StrKey {
 }
 
 impl StrKey {
-    #[inline]
+    #[inline(always)]
     fn new(key: &str) -> StrKey {
         let b = key.as_bytes();
         let n = b.len();
@@ -173,7 +173,7 @@ impl StrMap {
     }
 
     /// The slot holding `text`, or the empty slot where it would go.
-    #[inline]
+    #[inline(always)]
     fn find(&self, key: &StrKey, text: &str) -> usize {
         let n = self.slots.len();
         let mut i = start_slot(key.hash, n);
@@ -189,7 +189,7 @@ impl StrMap {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, text: &str) -> Option<u32> {
         if text.is_empty() {
             return None;

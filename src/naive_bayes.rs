@@ -116,14 +116,16 @@ pub(crate) struct NaiveBayes {
     /// `ln(n + alpha)` for small `n`: nearly every count is small, and the table gives
     /// bit-identical values without 100,000s of logarithms.
     ln_table: Vec<f64>,
-    /// The weights `w_{f,c}`, feature-major, as two-byte codes into `code_weights`. A weight is
-    /// `±ln(n + alpha)` for a count `n`, and a model has few distinct counts: scoring a text is
-    /// bound by memory latency, and a table four times smaller than one of `f64` mostly stays in
-    /// the CPU cache. The weights are the same `f64` values.
-    codes: Vec<u16>,
-    /// The weight of each code: for counts below [`LN_TABLE`], code `n` is count `n`; then one
-    /// code for each larger count that occurs, in increasing order.
+    /// The weights `w_{f,c}`, feature-major, one byte per cell: a weight is `±ln(n + alpha)` for
+    /// a count `n`, and code `n` stands for it when `n < ESCAPE` (nearly every cell). Scoring a
+    /// text is bound by memory latency, and a table eight times smaller than one of `f64` mostly
+    /// stays in the CPU cache. The weights are the same `f64` values.
+    codes: Vec<u8>,
+    /// The weight of each code below [`ESCAPE`].
     code_weights: Vec<f64>,
+    /// The features with a cell coded [`ESCAPE`] (frequent ones: "i", "to", ","), and the full
+    /// row of weights of each.
+    escaped: EscapedRows,
     per_token: Vec<f64>,
     bias: Vec<f64>,
 }
@@ -182,6 +184,7 @@ impl NaiveBayes {
                 .collect(),
             codes: Vec::new(),
             code_weights: Vec::new(),
+            escaped: EscapedRows::default(),
             per_token: Vec::new(),
             bias: Vec::new(),
         };
@@ -211,11 +214,15 @@ impl NaiveBayes {
     pub(crate) fn add_feature(&self, f: FeatureId, scores: &mut [f64]) {
         let start = f as usize * self.n_classes;
         let codes = &self.codes[start..start + self.n_classes];
-        for (c, (s, &code)) in scores.iter_mut().zip(codes).enumerate() {
-            *s += match self.code_weights.get(code as usize) {
-                Some(&w) => w,
-                None => self.uncoded_weight(f, c),
-            };
+        if codes.contains(&ESCAPE) {
+            let row = self.escaped.row(f, self.n_classes);
+            for (s, w) in scores.iter_mut().zip(row) {
+                *s += w;
+            }
+            return;
+        }
+        for (s, &code) in scores.iter_mut().zip(codes) {
+            *s += self.code_weights[code as usize];
         }
     }
 
@@ -244,11 +251,14 @@ impl NaiveBayes {
             let Some(codes) = self.codes.get(start..start + C) else {
                 continue;
             };
+            if codes.contains(&ESCAPE) {
+                for (s, w) in sums.iter_mut().zip(self.escaped.row(f, C)) {
+                    *s += w;
+                }
+                continue;
+            }
             for c in 0..C {
-                sums[c] += match self.code_weights.get(codes[c] as usize) {
-                    Some(&w) => w,
-                    None => self.uncoded_weight(f, c),
-                };
+                sums[c] += self.code_weights[codes[c] as usize];
             }
         }
         scores[..C].copy_from_slice(&sums);
@@ -256,22 +266,14 @@ impl NaiveBayes {
 
     /// The weight `w_{f,c}`.
     pub(crate) fn weight(&self, f: FeatureId, c: usize) -> f64 {
-        let code = self.codes[f as usize * self.n_classes + c];
-        match self.code_weights.get(code as usize) {
-            Some(&w) => w,
-            None => self.uncoded_weight(f, c),
-        }
-    }
-
-    /// The weight of a cell with no code (a model with more distinct large counts than there are
-    /// codes), computed from the counts.
-    #[cold]
-    fn uncoded_weight(&self, f: FeatureId, c: usize) -> f64 {
-        let start = f as usize * self.n_classes;
-        let row = &self.counts[start..start + self.n_classes];
-        match self.settings.kind {
-            NaiveBayesKind::Multinomial => self.ln_alpha(row[c]),
-            NaiveBayesKind::Complement => -self.ln_alpha(row.iter().sum::<u64>() - row[c]),
+        match self.codes[f as usize * self.n_classes + c] {
+            ESCAPE => self
+                .escaped
+                .row(f, self.n_classes)
+                .get(c)
+                .copied()
+                .unwrap_or(0.0),
+            code => self.code_weights[code as usize],
         }
     }
 
@@ -526,52 +528,96 @@ impl NaiveBayes {
             class_terms(&self.settings, &self.class_docs, &self.class_tokens, v);
         self.bias = bias;
         self.per_token = per_token;
-        let kind = self.settings.kind;
-        // The count whose logarithm is a cell's weight.
-        let counted = |row: &[u64], n: u64| match kind {
-            NaiveBayesKind::Multinomial => n,
-            NaiveBayesKind::Complement => row.iter().sum::<u64>() - n,
-        };
-        let mut large: Vec<u64> = Vec::new();
-        for row in self.counts.chunks_exact(c_n) {
-            large.extend(
-                row.iter()
-                    .map(|&n| counted(row, n))
-                    .filter(|&m| m >= LN_TABLE as u64),
-            );
-        }
-        large.sort_unstable();
-        large.dedup();
-        large.truncate(u16::MAX as usize - LN_TABLE);
-        let sign = match kind {
+        let sign = match self.settings.kind {
             NaiveBayesKind::Multinomial => 1.0,
             NaiveBayesKind::Complement => -1.0,
         };
-        let mut code_weights: Vec<f64> = self.ln_table.iter().map(|w| sign * w).collect();
-        code_weights.extend(large.iter().map(|&m| sign * self.ln_alpha(m)));
-        self.code_weights = code_weights;
+        self.code_weights = self.ln_table[..ESCAPE as usize]
+            .iter()
+            .map(|w| sign * w)
+            .collect();
         let mut codes = std::mem::take(&mut self.codes);
         codes.clear();
         codes.reserve(self.counts.len());
-        for row in self.counts.chunks_exact(c_n) {
-            for &n in row {
-                let m = counted(row, n);
-                codes.push(if m < LN_TABLE as u64 {
-                    m as u16
-                } else {
-                    // `u16::MAX` is past the table: computed from the counts when needed.
-                    large
-                        .binary_search(&m)
-                        .map_or(u16::MAX, |i| (LN_TABLE + i) as u16)
-                });
+        let mut escaped = Vec::new();
+        for (f, row) in self.counts.chunks_exact(c_n).enumerate() {
+            let total: u64 = row.iter().sum();
+            // The count whose logarithm is a cell's weight.
+            let counted = |n: u64| match self.settings.kind {
+                NaiveBayesKind::Multinomial => n,
+                NaiveBayesKind::Complement => total - n,
+            };
+            if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
+                codes.extend(std::iter::repeat(ESCAPE).take(c_n));
+                let weights: Vec<f64> = row
+                    .iter()
+                    .map(|&n| sign * self.ln_alpha(counted(n)))
+                    .collect();
+                escaped.push((f as FeatureId, weights));
+            } else {
+                codes.extend(row.iter().map(|&n| counted(n) as u8));
             }
         }
         self.codes = codes;
+        self.escaped = EscapedRows::new(escaped, c_n);
     }
 }
 
 /// Size of the table of `ln(n + alpha)` used when deriving weights.
 const LN_TABLE: usize = 256;
+
+/// The weight code of the cells of a feature whose weights are kept in full in [`EscapedRows`]
+/// (a feature with a count of this or more).
+const ESCAPE: u8 = u8::MAX;
+
+/// The full rows of weights of the few features that cannot be coded in a byte, found by an
+/// open-addressing table keyed by feature (small, so it stays in cache).
+#[derive(Debug, Clone, Default)]
+struct EscapedRows {
+    /// `(feature, row)` slots, a power of two of them, at most half full; `u32::MAX` is empty.
+    slots: Vec<(FeatureId, u32)>,
+    /// The rows, `n_classes` weights each.
+    weights: Vec<f64>,
+}
+
+impl EscapedRows {
+    fn new(rows: Vec<(FeatureId, Vec<f64>)>, n_classes: usize) -> EscapedRows {
+        let size = (2 * rows.len()).next_power_of_two().max(2);
+        let mut slots = vec![(FeatureId::MAX, 0u32); size];
+        let mut weights = Vec::with_capacity(rows.len() * n_classes);
+        for (i, (f, row)) in rows.into_iter().enumerate() {
+            let mut k = Self::start(f, size);
+            while slots[k].0 != FeatureId::MAX {
+                k = (k + 1) & (size - 1);
+            }
+            slots[k] = (f, i as u32);
+            weights.extend(row);
+        }
+        EscapedRows { slots, weights }
+    }
+
+    #[inline]
+    fn start(f: FeatureId, size: usize) -> usize {
+        ((f as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (size - 1)
+    }
+
+    /// The row of weights of an escaped feature (every feature coded [`ESCAPE`] has one).
+    #[inline]
+    fn row(&self, f: FeatureId, n_classes: usize) -> &[f64] {
+        let size = self.slots.len();
+        let mut k = Self::start(f, size);
+        loop {
+            match self.slots[k] {
+                (g, row) if g == f => {
+                    let start = row as usize * n_classes;
+                    return &self.weights[start..start + n_classes];
+                }
+                (FeatureId::MAX, _) => return &[],
+                _ => k = (k + 1) & (size - 1),
+            }
+        }
+    }
+}
 
 /// The per-class bias and per-token normaliser, from class counts and vocabulary size `v`.
 fn class_terms(

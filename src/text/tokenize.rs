@@ -143,6 +143,30 @@ const MAGNITUDES: &[&str] = &[
     "crores", "cr",
 ];
 
+/// Whether a word of one to three bytes is one of [`CURRENCY_CODES_BEFORE`], by comparing
+/// integers rather than strings: every short word of a note is checked.
+fn is_currency_code(word: &[u8]) -> bool {
+    const fn pack(w: &[u8]) -> u32 {
+        let mut k = 0u32;
+        let mut i = 0;
+        while i < w.len() {
+            k = k << 8 | w[i] as u32;
+            i += 1;
+        }
+        k
+    }
+    const CODES: [u32; CURRENCY_CODES_BEFORE.len()] = {
+        let mut out = [0u32; CURRENCY_CODES_BEFORE.len()];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = pack(CURRENCY_CODES_BEFORE[i].as_bytes());
+            i += 1;
+        }
+        out
+    };
+    word.len() <= 3 && CODES.contains(&pack(word))
+}
+
 fn is_currency_symbol(c: char) -> bool {
     matches!(
         c,
@@ -350,10 +374,7 @@ fn plain_word_end(s: &str, i: usize) -> Option<usize> {
             && b.get(j + 2).is_some_and(|&x| ASCII_WORD[x as usize]);
         return before_word.then_some(j);
     }
-    if len <= 3
-        && s.get(i..j)
-            .is_some_and(|w| CURRENCY_CODES_BEFORE.contains(&w))
-    {
+    if len <= 3 && is_currency_code(&b[i..j]) {
         return None;
     }
     if matches!(b[i], b'h' | b'w') && url_with_scheme(s, i).is_some() {
