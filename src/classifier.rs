@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::{fit_temperature, DEFAULT_UNSURE_BELOW};
 use crate::dataset::{check_labels, stratified_folds, Example, SplitMix64};
 use crate::error::{Error, ErrorKind, Result};
-use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, SparseCounts, Vocabulary};
+use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, Vocabulary};
 use crate::naive_bayes::{
     argmax, softmax_into, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
 };
@@ -193,6 +193,10 @@ impl Trainer {
         self.settings.check()?;
         check_labels(examples)?;
         let mut state = FitState::new(self.settings);
+        // Room for the bigrams up front (about one distinct bigram per 15 bytes of notes):
+        // growing the table step by step would rehash it several times.
+        let bytes: usize = examples.iter().map(|e| e.text().len()).sum();
+        state.vocabulary.reserve_bigrams(bytes / 15);
         for example in examples {
             state.add(example)?;
         }
@@ -218,7 +222,7 @@ impl Trainer {
     }
 }
 
-/// Training in progress: counts per label and feature, and a sample of sparse rows for
+/// Training in progress: counts per label and feature, and a sample of examples for
 /// calibration.
 struct FitState {
     settings: Settings,
@@ -228,11 +232,66 @@ struct FitState {
     /// Class-major while training (labels arrive in any order): `counts[label][feature]`.
     counts: Vec<Vec<u64>>,
     docs: Vec<u64>,
-    sample: Vec<(SparseCounts, usize)>,
+    sample: Sample,
     seen: u64,
     rng: SplitMix64,
     scratch: Scratch,
     occurrences: Vec<FeatureId>,
+}
+
+/// The examples kept for calibration (a reservoir sample): each one's feature occurrences as
+/// they came (in text order, with repeats), all in one arena rather than one allocation each.
+#[derive(Default)]
+struct Sample {
+    occurrences: Vec<FeatureId>,
+    /// Where each example's occurrences are in `occurrences`, and its class.
+    rows: Vec<(u32, u32, usize)>,
+    /// Occurrences of replaced examples still in the arena.
+    dead: usize,
+}
+
+impl Sample {
+    fn push(&mut self, occurrences: &[FeatureId], class: usize) {
+        let start = self.occurrences.len() as u32;
+        self.occurrences.extend_from_slice(occurrences);
+        self.rows
+            .push((start, self.occurrences.len() as u32, class));
+    }
+
+    /// Replaces example `i` (reservoir sampling), compacting the arena when half of it is dead.
+    fn replace(&mut self, i: usize, occurrences: &[FeatureId], class: usize) {
+        let (start, end, _) = self.rows[i];
+        self.dead += (end - start) as usize;
+        let start = self.occurrences.len() as u32;
+        self.occurrences.extend_from_slice(occurrences);
+        self.rows[i] = (start, self.occurrences.len() as u32, class);
+        if self.dead > self.occurrences.len() / 2 {
+            let mut live = Vec::with_capacity(self.occurrences.len() - self.dead);
+            for row in &mut self.rows {
+                let start = live.len() as u32;
+                live.extend_from_slice(&self.occurrences[row.0 as usize..row.1 as usize]);
+                *row = (start, live.len() as u32, row.2);
+            }
+            self.occurrences = live;
+            self.dead = 0;
+        }
+    }
+}
+
+/// Examples as sorted sparse counts, for calibration: `(feature, count)` pairs of all rows in one
+/// arena.
+struct SparseRows {
+    pairs: Vec<(FeatureId, u32)>,
+    /// Where each row's pairs are in `pairs`.
+    bounds: Vec<(u32, u32)>,
+    classes: Vec<usize>,
+}
+
+impl SparseRows {
+    fn row(&self, i: usize) -> &[(FeatureId, u32)] {
+        let (start, end) = self.bounds[i];
+        &self.pairs[start as usize..end as usize]
+    }
 }
 
 impl FitState {
@@ -244,7 +303,7 @@ impl FitState {
             labels: Vec::new(),
             counts: Vec::new(),
             docs: Vec::new(),
-            sample: Vec::new(),
+            sample: Sample::default(),
             seen: 0,
             rng: SplitMix64::new(settings.seed),
             scratch: Scratch::default(),
@@ -287,15 +346,14 @@ impl FitState {
             counts[f as usize] += 1;
         }
         self.docs[c] += 1;
-        // Reservoir sample of rows for calibration.
+        // Reservoir sample of examples for calibration.
         if self.settings.calibration_folds >= 2 {
-            let row = to_sparse(self.occurrences.clone());
-            if self.sample.len() < MAX_CALIBRATION_EXAMPLES {
-                self.sample.push((row, c));
+            if self.sample.rows.len() < MAX_CALIBRATION_EXAMPLES {
+                self.sample.push(&self.occurrences, c);
             } else {
                 let j = self.rng.below(self.seen + 1) as usize;
                 if j < MAX_CALIBRATION_EXAMPLES {
-                    self.sample[j] = (row, c);
+                    self.sample.replace(j, &self.occurrences, c);
                 }
             }
         }
@@ -353,20 +411,33 @@ impl FitState {
             .collect();
         let nb = NaiveBayes::from_counts(self.settings.naive_bayes, n_classes, counts, docs)?;
 
-        let remap_row = |row: &SparseCounts| -> SparseCounts {
-            let mut out: SparseCounts = row
-                .iter()
-                .filter_map(|&(f, k)| remap[f as usize].map(|g| (g, k)))
-                .collect();
-            out.sort_unstable();
-            out
+        // The sample in the final feature ids, as sorted sparse counts.
+        let mut rows = SparseRows {
+            pairs: Vec::with_capacity(self.sample.occurrences.len()),
+            bounds: Vec::with_capacity(self.sample.rows.len()),
+            classes: Vec::with_capacity(self.sample.rows.len()),
         };
-        let sample: Vec<(SparseCounts, usize)> = self
-            .sample
-            .iter()
-            .map(|(row, c)| (remap_row(row), new_label[*c]))
-            .collect();
-        let temperature = calibrate(&nb, &sample, &self.settings);
+        let mut ids: Vec<FeatureId> = Vec::new();
+        for &(start, end, c) in &self.sample.rows {
+            ids.clear();
+            ids.extend(
+                self.sample.occurrences[start as usize..end as usize]
+                    .iter()
+                    .filter_map(|&f| remap[f as usize]),
+            );
+            ids.sort_unstable();
+            let first = rows.pairs.len();
+            for &f in &ids {
+                match rows.pairs[first..].last_mut() {
+                    Some((last, n)) if *last == f => *n += 1,
+                    _ => rows.pairs.push((f, 1)),
+                }
+            }
+            let first = first as u32;
+            rows.bounds.push((first, rows.pairs.len() as u32));
+            rows.classes.push(new_label[c]);
+        }
+        let temperature = calibrate(&nb, &rows, &self.settings);
 
         Ok(Classifier {
             inner: Arc::new(Model {
@@ -383,30 +454,41 @@ impl FitState {
 
 /// Fits the temperature on out-of-fold scores of the sample: each row is scored by the model
 /// trained without its fold (computed by subtracting the fold's counts, which equals a refit).
-fn calibrate(nb: &NaiveBayes, sample: &[(SparseCounts, usize)], settings: &Settings) -> f64 {
+fn calibrate(nb: &NaiveBayes, sample: &SparseRows, settings: &Settings) -> f64 {
     let k = settings.calibration_folds;
-    let classes: Vec<usize> = sample.iter().map(|(_, c)| *c).collect();
-    if k < 2 || sample.len() < k || classes.iter().all(|&c| c == classes[0]) {
+    let classes = &sample.classes;
+    if k < 2 || classes.len() < k || classes.iter().all(|&c| c == classes[0]) {
         return 1.0;
     }
-    let folds = stratified_folds(&classes, k, settings.seed);
-    let mut scored: Vec<(Vec<f64>, usize)> = Vec::with_capacity(sample.len());
-    for fold in 0..k {
-        let members: Vec<(&SparseCounts, usize)> = sample
-            .iter()
-            .zip(&folds)
-            .filter(|(_, &f)| f == fold)
-            .map(|((row, c), _)| (row, *c))
-            .collect();
-        let held = HeldOut::new(nb, &members, settings.features.min_count);
-        for (row, c) in &members {
-            scored.push((
-                nb.scores_without(row, &held, settings.features.min_count),
-                *c,
-            ));
+    let folds = stratified_folds(classes, k, settings.seed);
+    let mut by_fold: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &fold) in folds.iter().enumerate() {
+        by_fold[fold].push(i);
+    }
+    let c_n = nb.n_classes();
+    let min_count = settings.features.min_count;
+    let mut scores = vec![0.0; classes.len() * c_n];
+    let mut scored_classes = Vec::with_capacity(classes.len());
+    let mut held = HeldOut::new(nb);
+    let mut at = 0;
+    for members in &by_fold {
+        held.hold(
+            nb,
+            members.iter().map(|&i| (sample.row(i), classes[i])),
+            min_count,
+        );
+        for &i in members {
+            nb.scores_without(
+                sample.row(i),
+                &held,
+                min_count,
+                &mut scores[at * c_n..(at + 1) * c_n],
+            );
+            scored_classes.push(classes[i]);
+            at += 1;
         }
     }
-    fit_temperature(&scored)
+    fit_temperature(&scores, c_n, &scored_classes)
 }
 
 /// The fitted parts of a classifier, shared between clones and predictions.

@@ -258,15 +258,18 @@ impl Vocabulary {
         (start, self.text.len() as u32)
     }
 
-    /// Rebuilds a vocabulary from its parts (used by model loading), checking every index.
+    /// Rebuilds a vocabulary from its parts (used by model loading), checking every index. The
+    /// features are given as one list of term ids (`ngram_terms`) and where each feature ends in
+    /// it (`ngram_ends`), which the vocabulary keeps.
     pub(crate) fn from_parts<'a>(
         terms: impl ExactSizeIterator<Item = (&'a str, &'a str)>,
         raw_forms: impl ExactSizeIterator<Item = (&'a str, TermId)>,
-        features: impl ExactSizeIterator<Item = &'a [TermId]>,
+        ngram_terms: Vec<TermId>,
+        mut ngram_ends: Vec<u32>,
         settings: &FeatureSettings,
     ) -> Result<Vocabulary> {
         let mut v = Vocabulary::default();
-        v.reserve(terms.len(), features.len());
+        v.reserve(terms.len(), ngram_ends.len());
         v.raw_index = StrMap::with_capacity(raw_forms.len());
         for (stem, surface) in terms {
             if stem.is_empty() || surface.is_empty() {
@@ -287,26 +290,36 @@ impl Vocabulary {
             }
             v.raw_index.insert(raw, t);
         }
+        if let Some(&t) = ngram_terms.iter().find(|&&t| t as usize >= n_terms) {
+            return Err(Error::format(format!(
+                "a feature points to missing term {t}"
+            )));
+        }
+        ngram_ends.insert(0, 0);
+        v.ngram_terms = ngram_terms;
+        v.ngram_start = ngram_ends;
+        let well_formed = v.ngram_start.windows(2).all(|w| w[0] <= w[1])
+            && v.ngram_start.last().copied() == Some(v.ngram_terms.len() as u32);
+        if !well_formed {
+            return Err(Error::format("the features are not a list of n-grams"));
+        }
         let (lo, hi) = settings.ngram_range;
-        for ngram in features {
+        for f in 0..v.len() as FeatureId {
+            let ngram = v.feature(f);
             if ngram.len() < lo || ngram.len() > hi {
                 return Err(Error::format(format!(
                     "a feature of {} terms is outside the n-gram range ({lo}, {hi})",
                     ngram.len()
                 )));
             }
-            if let Some(&t) = ngram.iter().find(|&&t| t as usize >= n_terms) {
-                return Err(Error::format(format!(
-                    "a feature points to missing term {t}"
-                )));
-            }
             // Bigrams are indexed below, all at once.
-            if ngram.len() != 2 && !v.insert_new_feature(ngram) {
+            let fresh = match *ngram {
+                [t] => std::mem::replace(&mut v.unigram[t as usize], f) == NO_FEATURE,
+                [_, _] => true,
+                _ => v.ngram_index.insert(ngram.into(), f).is_none(),
+            };
+            if !fresh {
                 return Err(Error::format("a feature appears twice"));
-            }
-            if ngram.len() == 2 {
-                v.ngram_terms.extend_from_slice(ngram);
-                v.ngram_start.push(v.ngram_terms.len() as u32);
             }
         }
         if !v.index_sorted_bigrams() {
@@ -331,23 +344,34 @@ impl Vocabulary {
         self.bigram_second.clear();
         self.bigram_fence.clear();
         self.bigram_index = PairMap::default();
-        let bigrams: Vec<FeatureId> = (0..self.len() as FeatureId)
-            .filter(|&f| self.feature(f).len() == 2)
-            .collect();
-        let (Some(&first), Some(&last)) = (bigrams.first(), bigrams.last()) else {
+        // The bigrams' first and last feature ids, and whether they are one sorted block.
+        let (mut first, mut last, mut count) = (0 as FeatureId, 0 as FeatureId, 0usize);
+        let mut sorted = true;
+        let mut previous: Option<&[TermId]> = None;
+        for (f, w) in self.ngram_start.windows(2).enumerate() {
+            if w[1] - w[0] != 2 {
+                continue;
+            }
+            let ngram = &self.ngram_terms[w[0] as usize..w[1] as usize];
+            if count == 0 {
+                first = f as FeatureId;
+            }
+            sorted &= previous.map_or(true, |p| p < ngram);
+            previous = Some(ngram);
+            last = f as FeatureId;
+            count += 1;
+        }
+        if count == 0 {
             return true;
-        };
-        let contiguous = (last - first) as usize + 1 == bigrams.len();
-        let sorted = bigrams
-            .windows(2)
-            .all(|w| self.feature(w[0]) < self.feature(w[1]));
-        if !(contiguous && sorted) {
+        }
+        if !(sorted && (last - first) as usize + 1 == count) {
             return false;
         }
+        let bigrams = first..=last;
         let n_terms = self.terms.len();
         let mut run_len = vec![0u32; n_terms];
-        let mut second = Vec::with_capacity(bigrams.len());
-        for &f in &bigrams {
+        let mut second = Vec::with_capacity(count);
+        for f in bigrams {
             if let [a, b] = *self.feature(f) {
                 run_len[a as usize] += 1;
                 second.push(b);
@@ -396,6 +420,13 @@ impl Vocabulary {
         self.bigram_index.get(a, b)
     }
 
+    /// Room for about `n` bigrams in the hash map of a vocabulary being trained.
+    pub(crate) fn reserve_bigrams(&mut self, n: usize) {
+        if self.bigram_index.is_empty() {
+            self.bigram_index = PairMap::with_capacity(n);
+        }
+    }
+
     /// Room for this many terms and features (counted from data already in memory).
     fn reserve(&mut self, terms: usize, features: usize) {
         self.terms.reserve(terms);
@@ -430,27 +461,6 @@ impl Vocabulary {
         self.ngram_terms.extend_from_slice(ngram);
         self.ngram_start.push(self.ngram_terms.len() as u32);
         id
-    }
-
-    /// Inserts a feature unless it exists; whether it was inserted. One hash operation, for
-    /// loading models.
-    fn insert_new_feature(&mut self, ngram: &[TermId]) -> bool {
-        let id = self.len() as FeatureId;
-        let fresh = match *ngram {
-            [t] => std::mem::replace(&mut self.unigram[t as usize], id) == NO_FEATURE,
-            [a, b] => {
-                self.lookup_bigram(a, b).is_none() && self.bigram_index.get_or_insert(a, b, id).1
-            }
-            _ => {
-                self.lookup_ngram(ngram).is_none()
-                    && self.ngram_index.insert(ngram.into(), id).is_none()
-            }
-        };
-        if fresh {
-            self.ngram_terms.extend_from_slice(ngram);
-            self.ngram_start.push(self.ngram_terms.len() as u32);
-        }
-        fresh
     }
 
     fn intern_term(&mut self, stem: &str, raw: &str) -> TermId {
@@ -569,7 +579,11 @@ impl Vocabulary {
                 },
                 other => {
                     let s = token_str(other);
-                    match self.term_index.get(s) {
+                    let known = match symbol_slot(s) {
+                        Some(slot) => Some(self.symbol_terms[slot]).filter(|&t| t != UNKNOWN),
+                        None => self.term_index.get(s),
+                    };
+                    match known {
                         Some(t) => t,
                         None => self.intern_term(s, s),
                     }
@@ -579,6 +593,29 @@ impl Vocabulary {
         });
         let (lo, hi) = settings.ngram_range;
         for n in lo..=hi {
+            if n == 1 {
+                for &t in &scratch.terms {
+                    let id = match self.unigram[t as usize] {
+                        NO_FEATURE => self.insert_feature(&[t]),
+                        id => id,
+                    };
+                    f(id);
+                }
+                continue;
+            }
+            if n == 2 && self.bigram_start.is_empty() {
+                // While training every bigram is in the hash map: one probe finds or adds it.
+                for w in scratch.terms.windows(2) {
+                    let next = self.len() as FeatureId;
+                    let (id, new) = self.bigram_index.get_or_insert(w[0], w[1], next);
+                    if new {
+                        self.ngram_terms.extend_from_slice(w);
+                        self.ngram_start.push(self.ngram_terms.len() as u32);
+                    }
+                    f(id);
+                }
+                continue;
+            }
             for i in 0..scratch.terms.len().saturating_sub(n - 1) {
                 let window = &scratch.terms[i..i + n];
                 let id = match self.lookup_ngram(window) {
@@ -608,10 +645,12 @@ impl Vocabulary {
                 used[t as usize] = true;
             }
         }
-        let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId)
+        let mut by_stem: Vec<(&str, TermId)> = (0..self.terms.len() as TermId)
             .filter(|&t| used[t as usize])
+            .map(|t| (self.stem(t), t))
             .collect();
-        term_order.sort_unstable_by(|&a, &b| self.stem(a).cmp(self.stem(b)));
+        by_stem.sort_unstable();
+        let term_order: Vec<TermId> = by_stem.into_iter().map(|(_, t)| t).collect();
         let mut new_term = vec![UNKNOWN; self.terms.len()];
         for (new, &old) in term_order.iter().enumerate() {
             new_term[old as usize] = new as TermId;
@@ -629,13 +668,40 @@ impl Vocabulary {
             .iter()
             .all(|span| slice(span).len() <= 2 && slice(span).iter().all(|&t| t < 1 << 31))
         {
-            // Unigrams and bigrams (the default): one integer key per feature sorts fastest.
-            let key = |span: &(u32, u32, FeatureId)| match *slice(span) {
-                [t] => (1u64 << 62) | (t as u64) << 31,
-                [a, b] => (2u64 << 62) | (a as u64) << 31 | b as u64,
-                _ => 0,
-            };
-            spans.sort_unstable_by_key(key);
+            // Unigrams and bigrams (the default): unigrams by term, then bigrams bucketed by
+            // first term and sorted by second within each bucket (small), which is the same
+            // order as a sort by (length, terms) in linear time.
+            let n_terms = term_order.len();
+            let mut unigrams: Vec<Option<(u32, u32, FeatureId)>> = vec![None; n_terms];
+            let mut bucket_len = vec![0u32; n_terms + 1];
+            for span in &spans {
+                match *slice(span) {
+                    [t] => unigrams[t as usize] = Some(*span),
+                    [a, _] => bucket_len[a as usize + 1] += 1,
+                    _ => {}
+                }
+            }
+            for t in 0..n_terms {
+                bucket_len[t + 1] += bucket_len[t];
+            }
+            let mut next = bucket_len.clone();
+            let mut bigrams =
+                vec![(0u32, (0u32, 0u32, 0 as FeatureId)); bucket_len[n_terms] as usize];
+            for span in &spans {
+                if let [a, b] = *slice(span) {
+                    bigrams[next[a as usize] as usize] = (b, *span);
+                    next[a as usize] += 1;
+                }
+            }
+            for t in 0..n_terms {
+                bigrams[bucket_len[t] as usize..bucket_len[t + 1] as usize]
+                    .sort_unstable_by_key(|&(b, _)| b);
+            }
+            spans = unigrams
+                .into_iter()
+                .flatten()
+                .chain(bigrams.into_iter().map(|(_, span)| span))
+                .collect();
         } else {
             spans.sort_unstable_by(|x, y| {
                 slice(x)

@@ -102,8 +102,11 @@ impl StrKey {
         if n <= INLINE_KEY {
             let lo = load(b.get(..n.min(8)).unwrap_or(&[]));
             let hi = load(b.get(8..).unwrap_or(&[])) as u32 | (n as u32) << 24;
-            let hash = mix((lo ^ (hi as u64).rotate_left(32)).wrapping_mul(K1));
-            StrKey { lo, hi, hash }
+            StrKey {
+                lo,
+                hi,
+                hash: inline_hash(lo, hi),
+            }
         } else {
             let hash = hash_bytes(b);
             let hi = (hash as u32 & 0x00FF_FFFF) | (LONG_KEY as u32) << 24;
@@ -114,6 +117,12 @@ impl StrKey {
     fn is_long(&self) -> bool {
         (self.hi >> 24) as u8 == LONG_KEY
     }
+}
+
+/// The hash of a key stored inline (from its slot words).
+#[inline(always)]
+fn inline_hash(lo: u64, hi: u32) -> u64 {
+    mix((lo ^ (hi as u64).rotate_left(32)).wrapping_mul(K1))
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -228,14 +237,32 @@ impl StrMap {
     }
 
     /// A copy with room for `n` entries (at least as many as it keeps), with every value mapped
-    /// by `f` (dropped where `None`).
+    /// by `f` (dropped where `None`). Slots move whole: keys are rehashed, not rebuilt.
     pub(crate) fn remapped(&self, n: usize, f: impl Fn(u32) -> Option<u32>) -> StrMap {
         let mut out = StrMap::with_capacity(n.max(self.len));
-        self.for_each(|key, value| {
-            if let Some(value) = f(value) {
-                out.insert(key, value);
+        let size = out.slots.len();
+        for slot in self.slots.iter().filter(|s| !s.is_empty()) {
+            let Some(value) = f(slot.value) else { continue };
+            let mut slot = *slot;
+            slot.value = value;
+            let hash = if slot.is_long() {
+                let text = self.long_key(&slot);
+                slot.lo = out.arena.len() as u64 | (text.len() as u64) << 32;
+                out.arena.push_str(text);
+                hash_bytes(text.as_bytes())
+            } else {
+                inline_hash(slot.lo, slot.hi)
+            };
+            let mut i = start_slot(hash, size);
+            while !out.slots[i].is_empty() {
+                i += 1;
+                if i == size {
+                    i = 0;
+                }
             }
-        });
+            out.slots[i] = slot;
+            out.len += 1;
+        }
         out
     }
 

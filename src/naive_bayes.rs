@@ -197,6 +197,10 @@ impl NaiveBayes {
         &self.settings
     }
 
+    pub(crate) fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
     pub(crate) fn n_features(&self) -> usize {
         self.counts.len() / self.n_classes
     }
@@ -305,34 +309,52 @@ impl NaiveBayes {
         scores
     }
 
-    /// Scores of a sparse message under the model trained without the counts `held_out` (a fold
-    /// of the training data): exactly the model a fit on the rest would give, with features
-    /// whose remaining count is below `min_count` treated as unknown. Used for cross-validated
-    /// calibration without refitting.
+    /// Scores of a sparse message (sorted `(feature, count)` pairs) under the model trained
+    /// without the counts `held_out` holds (a fold of the training data): exactly the model a fit
+    /// on the rest would give, with features whose remaining count is below `min_count` treated
+    /// as unknown. Used for cross-validated calibration without refitting; written to `scores`.
     pub(crate) fn scores_without(
         &self,
-        row: &SparseCounts,
+        row: &[(FeatureId, u32)],
         held_out: &HeldOut,
         min_count: u64,
-    ) -> Vec<f64> {
-        let c_n = self.n_classes;
-        let mut scores = vec![0.0; c_n];
+        scores: &mut [f64],
+    ) {
+        match self.n_classes {
+            2 => self.scores_without_n::<2>(row, held_out, min_count, scores),
+            3 => self.scores_without_n::<3>(row, held_out, min_count, scores),
+            _ => self.scores_without_n::<0>(row, held_out, min_count, scores),
+        }
+    }
+
+    /// [`NaiveBayes::scores_without`] for `C` classes (0: any number), the same arithmetic.
+    #[inline]
+    fn scores_without_n<const C: usize>(
+        &self,
+        row: &[(FeatureId, u32)],
+        held_out: &HeldOut,
+        min_count: u64,
+        scores: &mut [f64],
+    ) {
+        let c_n = if C == 0 { self.n_classes } else { C };
+        scores.iter_mut().for_each(|s| *s = 0.0);
         let mut n = 0u64;
-        let mut held_row = vec![0u64; c_n];
         for &(f, k) in row {
             let start = f as usize * c_n;
             let all = &self.counts[start..start + c_n];
-            held_out.row(f, &mut held_row);
-            let remaining_total: u64 = all.iter().zip(&held_row).map(|(a, h)| a - h).sum();
+            let held = &held_out.counts[start..start + c_n];
+            let remaining_total: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
             if remaining_total < min_count {
                 continue;
             }
             n += k as u64;
-            for ((score, &a), &h) in scores.iter_mut().zip(all).zip(&held_row) {
+            for ((score, &a), &h) in scores.iter_mut().zip(all).zip(held) {
                 let n_fc = a - h;
                 let w = match self.settings.kind {
-                    NaiveBayesKind::Multinomial => self.ln_alpha(n_fc),
-                    NaiveBayesKind::Complement => -self.ln_alpha(remaining_total - n_fc),
+                    NaiveBayesKind::Multinomial => held_out.ln_alpha(n_fc, self.settings.alpha),
+                    NaiveBayesKind::Complement => {
+                        -held_out.ln_alpha(remaining_total - n_fc, self.settings.alpha)
+                    }
                 };
                 *score += k as f64 * w;
             }
@@ -344,7 +366,6 @@ impl NaiveBayes {
         {
             *s += b - n as f64 * d;
         }
-        scores
     }
 
     /// `ln(n + alpha)`, from the table for small `n`.
@@ -649,40 +670,89 @@ fn class_terms(
     (bias, per_token)
 }
 
-/// The counts of a held-out fold, for [`NaiveBayes::scores_without`].
+/// The counts of a held-out fold, for [`NaiveBayes::scores_without`]: dense, so that scoring
+/// reads them without hashing, and reused fold after fold (only the cells a fold touched are
+/// cleared).
 #[derive(Debug, Clone)]
 pub(crate) struct HeldOut {
     n_classes: usize,
-    /// Feature → its slot in `counts`, for the features the fold contains.
-    slots: rustc_hash::FxHashMap<FeatureId, u32>,
-    /// The fold's counts, `n_classes` per slot.
+    /// The fold's counts, `n_classes` per feature; zero outside the fold.
     counts: Vec<u64>,
+    /// The features the fold has...
+    touched: Vec<FeatureId>,
+    /// ...marked with the number of the fold that last touched them.
+    mark: Vec<u32>,
+    fold: u32,
+    /// `ln(n + alpha)` for every `n` up to the model's largest count (bounded): the weights of
+    /// large counts without a logarithm each.
+    ln_table: Vec<f64>,
     /// The class bias and per-token normaliser of the model without the fold.
     bias: Vec<f64>,
     per_token: Vec<f64>,
 }
 
+/// The largest table of logarithms [`HeldOut`] builds (larger counts take a logarithm each).
+const MAX_HELD_OUT_LN_TABLE: u64 = 1 << 20;
+
 impl HeldOut {
-    /// The counts of `rows` (with their classes) as held out from `model`.
-    pub(crate) fn new(
+    /// Room for the folds of `model`'s training data; nothing held out yet.
+    pub(crate) fn new(model: &NaiveBayes) -> HeldOut {
+        let largest = model.counts.iter().copied().max().unwrap_or(0);
+        let total = model.class_tokens.iter().sum::<u64>();
+        let top = match model.settings.kind {
+            NaiveBayesKind::Multinomial => largest,
+            NaiveBayesKind::Complement => total,
+        }
+        .min(MAX_HELD_OUT_LN_TABLE);
+        let alpha = model.settings.alpha;
+        HeldOut {
+            n_classes: model.n_classes,
+            counts: vec![0; model.counts.len()],
+            touched: Vec::new(),
+            mark: vec![0; model.n_features()],
+            fold: 0,
+            ln_table: (0..=top).map(|n| (n as f64 + alpha).ln()).collect(),
+            bias: Vec::new(),
+            per_token: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn ln_alpha(&self, n: u64, alpha: f64) -> f64 {
+        match self.ln_table.get(n as usize) {
+            Some(&w) => w,
+            None => (n as f64 + alpha).ln(),
+        }
+    }
+
+    /// Holds out `rows` (sorted sparse counts, with their classes) from `model`, replacing the
+    /// fold held before.
+    pub(crate) fn hold<'r>(
+        &mut self,
         model: &NaiveBayes,
-        rows: &[(&SparseCounts, usize)],
+        rows: impl Iterator<Item = (&'r [(FeatureId, u32)], usize)>,
         min_count: u64,
-    ) -> HeldOut {
-        let c_n = model.n_classes;
-        let mut slots: rustc_hash::FxHashMap<FeatureId, u32> = Default::default();
-        let mut counts: Vec<u64> = Vec::new();
+    ) {
+        let c_n = self.n_classes;
+        for &f in &self.touched {
+            let start = f as usize * c_n;
+            self.counts[start..start + c_n]
+                .iter_mut()
+                .for_each(|x| *x = 0);
+        }
+        self.touched.clear();
+        self.fold += 1;
         let mut class_docs = vec![0; c_n];
         let mut class_tokens = vec![0; c_n];
         for (row, c) in rows {
-            class_docs[*c] += 1;
-            for &(f, k) in row.iter() {
-                let slot = *slots.entry(f).or_insert_with(|| {
-                    counts.extend(std::iter::repeat(0).take(c_n));
-                    (counts.len() / c_n - 1) as u32
-                });
-                counts[slot as usize * c_n + *c] += k as u64;
-                class_tokens[*c] += k as u64;
+            class_docs[c] += 1;
+            for &(f, k) in row {
+                if self.mark[f as usize] != self.fold {
+                    self.mark[f as usize] = self.fold;
+                    self.touched.push(f);
+                }
+                self.counts[f as usize * c_n + c] += k as u64;
+                class_tokens[c] += k as u64;
             }
         }
         // Features whose count outside the fold falls below `min_count` would not exist in a
@@ -694,9 +764,10 @@ impl HeldOut {
             .zip(&class_tokens)
             .map(|(a, h)| a - h)
             .collect();
-        for (&f, &slot) in &slots {
-            let held = &counts[slot as usize * c_n..(slot as usize + 1) * c_n];
-            let all = &model.counts[f as usize * c_n..(f as usize + 1) * c_n];
+        for &f in &self.touched {
+            let start = f as usize * c_n;
+            let held = &self.counts[start..start + c_n];
+            let all = &model.counts[start..start + c_n];
             let remaining: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
             if remaining < min_count {
                 lost += 1;
@@ -711,28 +782,12 @@ impl HeldOut {
             .zip(&class_docs)
             .map(|(a, h)| a - h)
             .collect();
-        let (bias, per_token) = class_terms(
+        (self.bias, self.per_token) = class_terms(
             &model.settings,
             &docs,
             &tokens,
             (model.n_features() - lost) as f64,
         );
-        HeldOut {
-            n_classes: c_n,
-            slots,
-            counts,
-            bias,
-            per_token,
-        }
-    }
-
-    fn row(&self, f: FeatureId, out: &mut [u64]) {
-        match self.slots.get(&f) {
-            Some(&slot) => out.copy_from_slice(
-                &self.counts[slot as usize * self.n_classes..(slot as usize + 1) * self.n_classes],
-            ),
-            None => out.iter_mut().for_each(|x| *x = 0),
-        }
     }
 }
 
@@ -828,11 +883,13 @@ mod tests {
     fn held_out_scores_equal_a_refit() {
         let nb = toy(NaiveBayesKind::Multinomial);
         let held: SparseCounts = vec![(0, 1), (1, 1)];
-        let h = HeldOut::new(&nb, &[(&held, 0)], 1);
+        let mut h = HeldOut::new(&nb);
+        h.hold(&nb, [(&held[..], 0)].into_iter(), 1);
         let refit =
             NaiveBayes::from_counts(*nb.settings(), 2, vec![2, 0, 0, 1, 0, 4], vec![1, 3]).unwrap();
         let row = vec![(0, 1), (2, 2)];
-        let a = nb.scores_without(&row, &h, 1);
+        let mut a = vec![0.0; 2];
+        nb.scores_without(&row, &h, 1, &mut a);
         let b = refit.scores(&row);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
@@ -850,10 +907,14 @@ mod tests {
         };
         let nb = NaiveBayes::from_counts(settings, 2, vec![3, 2, 1, 1, 2, 4], vec![3, 3]).unwrap();
         let held: SparseCounts = vec![(1, 1)];
-        let h = HeldOut::new(&nb, &[(&held, 0)], 2);
+        let mut h = HeldOut::new(&nb);
+        // Holding out another fold first must leave nothing behind.
+        h.hold(&nb, [(&[(0, 2), (1, 1)][..], 1)].into_iter(), 2);
+        h.hold(&nb, [(&held[..], 0)].into_iter(), 2);
         // The refit: features 0 and 2 only (feature 1's remaining count is 1), docs [2, 3].
         let refit = NaiveBayes::from_counts(settings, 2, vec![3, 2, 2, 4], vec![2, 3]).unwrap();
-        let a = nb.scores_without(&vec![(0, 1), (2, 1)], &h, 2);
+        let mut a = vec![0.0; 2];
+        nb.scores_without(&[(0, 1), (2, 1)], &h, 2, &mut a);
         let b = refit.scores(&vec![(0, 1), (1, 1)]);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
