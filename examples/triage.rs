@@ -1,18 +1,20 @@
 //! Triages the invitations you received, from LinkedIn's data export.
 //!
 //! ```text
-//! cargo run --release --example triage -- Invitations.csv [--out triaged.csv] [--model MODEL.json]
-//! cargo run --release --example triage -- datasets/sample_invitations.csv
+//! cargo run --release --example triage -- Invitations.csv [--out triaged.csv] [--model MODEL] [--mark]
+//! cargo run --release --example triage -- datasets/sample_invitations.csv --mark
 //! ```
 //!
 //! Prints a summary (counts per category; pitches first, each with the sender, the confidence
-//! and the top evidence) and, with `--out`, writes a CSV with the export's columns plus
-//! `category`, `confidence`, `action` and `evidence`.
+//! and the top evidence in the note's own words) and, with `--out`, writes a CSV with the
+//! export's columns plus `category`, `confidence`, `action` and `evidence`. `--mark` also prints
+//! each note with its evidence marked: `[We worked together]`, or in colour on a terminal.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use nopitch::linkedin::{triage, InvitationReader, Triage, TriagedInvitation};
-use nopitch::{Category, Classifier, TriagePolicy};
+use nopitch::{mark_evidence, Category, Classifier, TriagePolicy};
 
 fn main() {
     if let Err(e) = run() {
@@ -34,7 +36,7 @@ fn added_columns(row: &TriagedInvitation) -> [String; 4] {
             v.action.name().to_string(),
             evidence
                 .iter()
-                .map(|e| e.feature.as_str())
+                .map(|e| e.text.as_str())
                 .collect::<Vec<_>>()
                 .join("; "),
         ],
@@ -62,16 +64,23 @@ fn added_columns(row: &TriagedInvitation) -> [String; 4] {
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_env();
-    let (mut input, mut out, mut model) = (None, None, None);
+    let (mut input, mut out, mut model, mut mark) = (None, None, None, false);
     while let Some(arg) = parser.next()? {
         match arg {
             Long("out") => out = Some(PathBuf::from(parser.value()?)),
             Long("model") => model = Some(PathBuf::from(parser.value()?)),
+            Long("mark") => mark = true,
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
             _ => return Err(arg.unexpected().into()),
         }
     }
-    let input = input.ok_or("usage: triage Invitations.csv [--out FILE] [--model MODEL.json]")?;
+    let input =
+        input.ok_or("usage: triage Invitations.csv [--out FILE] [--model MODEL] [--mark]")?;
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
     let clf = match model {
         Some(path) => Classifier::load(path)?,
         None => Classifier::pretrained(),
@@ -116,6 +125,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 if unsure { " (unsure)" } else { "" },
                 evidence
             );
+            if let (true, Triage::Judged(_, evidence)) = (mark, &row.triage) {
+                let note = &row.invitation.message;
+                println!("      {}", mark_evidence(note, evidence, open, close));
+            }
         }
     }
     if let Some(out) = out {

@@ -2,6 +2,7 @@
 //! [`Classifier`] (analyzer + vocabulary + naive Bayes + labels + calibration) and
 //! [`Prediction`] (label, calibrated probabilities, evidence).
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use ndarray::Array2;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::{fit_temperature, DEFAULT_UNSURE_BELOW};
 use crate::dataset::{check_labels, stratified_folds, Example, SplitMix64};
 use crate::error::{Error, ErrorKind, Result};
+use crate::evidence::Evidence;
 use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, Vocabulary};
 use crate::naive_bayes::{
     argmax, softmax_into, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
@@ -880,18 +882,6 @@ pub struct Prediction {
     text_len: usize,
 }
 
-/// One feature's part in a [`Prediction`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evidence {
-    /// The n-gram as a person would read it (`it priorities`, `save <percent>`).
-    pub feature: String,
-    /// How many times it occurs in the note.
-    pub count: u32,
-    /// Its contribution to the log-odds of the predicted label against the runner-up
-    /// (natural log, after calibration): positive values pushed toward the predicted label.
-    pub weight: f64,
-}
-
 impl Prediction {
     /// The predicted label: the one with the highest probability (ties go to the first label).
     pub fn label(&self) -> &str {
@@ -966,38 +956,58 @@ impl Prediction {
     }
 
     /// The `k` features of `text` that pushed hardest toward the predicted label against the
-    /// runner-up, strongest first. `text` is the note this prediction was made from (the
-    /// prediction does not keep a copy, so that classifying stays free of allocation); the note
-    /// is analysed again here, only when evidence is asked for.
+    /// runner-up, strongest first, each with where it occurs in `text` and the words as written
+    /// there (see [`Evidence`]).
     ///
-    /// Empty when the note has no signal (see [`Prediction::has_signal`]), and for a `text` of
-    /// another length than the classified note.
+    /// `text` is the note this prediction was made from: the prediction does not keep a copy,
+    /// so that classifying allocates nothing and costs nothing extra; the note is analysed again
+    /// here, with a map from the normalised text back to its original bytes, only when evidence
+    /// is asked for. Empty when the note has no signal (see [`Prediction::has_signal`]), and for
+    /// a `text` of another length than the classified note.
+    ///
+    /// ```
+    /// use nopitch::Classifier;
+    /// let note = "I'd love to hear about your IT priorities over the next year";
+    /// let p = Classifier::pretrained().classify(note);
+    /// let evidence = p.evidence(note, 3);
+    /// let e = evidence.iter().find(|e| e.feature == "it priorities").unwrap();
+    /// assert_eq!(e.text, "IT priorities");
+    /// assert_eq!(&note[e.spans[0].clone()], "IT priorities");
+    /// ```
     pub fn evidence(&self, text: &str, k: usize) -> Vec<Evidence> {
         if self.probabilities.len() < 2 || !self.has_signal() || text.len() != self.text_len {
             return Vec::new();
         }
         let runner_up = self.runner_up();
         let model = &*self.model;
-        let mut occurrences = Vec::new();
-        model.vocabulary.for_each_feature(
+        let mut occurrences: Vec<(FeatureId, Range<usize>)> = Vec::new();
+        model.vocabulary.for_each_feature_span(
             &model.analyzer,
             &model.settings.features,
             text,
-            &mut Scratch::default(),
-            |f| occurrences.push(f),
+            |f, span| occurrences.push((f, span)),
         );
-        let mut items: Vec<Evidence> = to_sparse(occurrences)
-            .into_iter()
+        // By feature, then in the order of the note.
+        occurrences.sort_by_key(|(f, span)| (*f, span.start, span.end));
+        let mut items: Vec<Evidence> = Vec::new();
+        for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
+            let f = group[0].0;
             // Punctuation counts in the score but is not shown: ". open" explains nothing.
-            .filter(|&(f, _)| !model.vocabulary.has_punctuation(f))
-            .map(|(f, count)| Evidence {
+            if model.vocabulary.has_punctuation(f) {
+                continue;
+            }
+            let count = group.len() as u32;
+            let spans: Vec<Range<usize>> = group.iter().map(|(_, s)| s.clone()).collect();
+            items.push(Evidence {
                 feature: model.vocabulary.feature_text(f),
+                text: text.get(spans[0].clone()).unwrap_or_default().to_string(),
+                spans,
                 count,
                 weight: (model.nb.contribution(f, count, self.best)
                     - model.nb.contribution(f, count, runner_up))
                     / model.temperature,
-            })
-            .collect();
+            });
+        }
         // Strongest first; equal weights keep feature order, so the result is deterministic.
         items.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         items.truncate(k);

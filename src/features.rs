@@ -5,11 +5,14 @@
 //! weights as it goes, and training keeps `(feature, count)` pairs. The vocabulary also caches
 //! "raw token → term", so a word seen in training is never stemmed again at classification time.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::lookup::{PairMap, StrMap};
+use crate::text::normalize::{normalize_with_sources, SourceMap, SourceSpans};
 use crate::text::{
     normalize_into, token_str, tokenize, Analyzer, Marker, NormalizedText, Token, WordStemmer,
 };
@@ -510,7 +513,7 @@ impl Vocabulary {
         scratch.terms.reserve(text.len() / 4 + 4);
         let (lo, hi) = settings.ngram_range;
         let terms = &mut scratch.terms;
-        tokenize(&scratch.normalized, |token| {
+        tokenize(&scratch.normalized, |token, _| {
             let t = self.term_of(&token, &stemmer);
             if lo == 1 && t != UNKNOWN {
                 let u = self.unigram[t as usize];
@@ -542,6 +545,54 @@ impl Vocabulary {
         }
     }
 
+    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows, in the order
+    /// of [`Vocabulary::for_each_feature`], and with the byte range of `text` (the original,
+    /// before normalisation) that the occurrence's words were read from. Slower than
+    /// `for_each_feature` (it maps the normalised text back to the original): for evidence only.
+    pub(crate) fn for_each_feature_span(
+        &self,
+        analyzer: &Analyzer,
+        settings: &FeatureSettings,
+        text: &str,
+        mut f: impl FnMut(FeatureId, Range<usize>),
+    ) {
+        let stemmer = WordStemmer::new(analyzer.language());
+        let mut normalized = NormalizedText::default();
+        let mut sources = SourceSpans::default();
+        normalize_with_sources(text, &mut normalized, &mut sources);
+        // Each token's term and its range in the original text.
+        let mut tokens: Vec<(TermId, Range<usize>)> = Vec::new();
+        tokenize(&normalized, |token, range| {
+            let original = range
+                .clone()
+                .map(|i| sources.at(i))
+                .fold((u32::MAX, 0), |(start, end), (a, b)| {
+                    (start.min(a), end.max(b))
+                });
+            // Token ranges are never empty; an empty fold would give an empty span at 0.
+            let span = if original.0 <= original.1 {
+                original.0 as usize..original.1 as usize
+            } else {
+                0..0
+            };
+            tokens.push((self.term_of(&token, &stemmer), span));
+        });
+        let (lo, hi) = settings.ngram_range;
+        let mut ngram: Vec<TermId> = Vec::with_capacity(hi);
+        for n in lo..=hi {
+            for window in tokens.windows(n) {
+                ngram.clear();
+                ngram.extend(window.iter().map(|(t, _)| *t));
+                if ngram.contains(&UNKNOWN) {
+                    continue;
+                }
+                if let Some(id) = self.lookup_ngram(&ngram) {
+                    f(id, window[0].1.start..window[n - 1].1.end);
+                }
+            }
+        }
+    }
+
     /// Like [`Vocabulary::for_each_feature`], but adds every term and n-gram that is new.
     ///
     /// With `fitting`, every raw word joins the stemming cache and may lower its term's surface
@@ -560,7 +611,7 @@ impl Vocabulary {
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
         let terms = &mut scratch.terms;
-        tokenize(&scratch.normalized, |token| {
+        tokenize(&scratch.normalized, |token, _| {
             let id = match &token {
                 Token::Word(w) => match self.raw_index.get(w) {
                     Some(t) => t,

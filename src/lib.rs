@@ -61,6 +61,7 @@ mod classifier;
 mod dataset;
 mod error;
 mod evaluate;
+mod evidence;
 mod features;
 pub mod linkedin;
 mod lookup;
@@ -72,14 +73,14 @@ mod triage;
 
 pub use calibration::{expected_calibration_error, DEFAULT_UNSURE_BELOW};
 pub use classifier::{
-    Classifier, Evidence, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES,
-    MIN_SIGNAL_LOG_ODDS,
+    Classifier, Prediction, Settings, Trainer, MAX_CALIBRATION_EXAMPLES, MIN_SIGNAL_LOG_ODDS,
 };
 pub use dataset::{
     read_examples, stratified_folds, stratified_split, CsvOptions, Example, ExampleReader,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
+pub use evidence::{mark_evidence, Evidence};
 pub use features::{FeatureSettings, MAX_NGRAM};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};

@@ -24,9 +24,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::classifier::{Classifier, Evidence};
+use crate::classifier::Classifier;
 use crate::dataset::{csv_error, find_columns, LineCounted};
 use crate::error::{Error, Result};
+use crate::evidence::Evidence;
 use crate::triage::{TriagePolicy, Verdict};
 
 /// The columns every invitations export has.

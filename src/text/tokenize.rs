@@ -6,6 +6,7 @@
 //! runs in time linear in the length of the text and never panics on any input.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::normalize::NormalizedText;
 
@@ -233,14 +234,18 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|r| r.chars().next())
 }
 
-/// The tokens of `text`, handed to `emit` in order.
-pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>)) {
+/// The tokens of `text`, handed to `emit` in order with the byte range of `text` each one was
+/// read from (a marker's whole amount or address, a rejoined word's letters and spaces).
+pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>, Range<usize>)) {
     tokenize_with::<true>(text, emit)
 }
 
 /// [`tokenize`], with its shortcuts for the bulk of a note (`FAST`) or without them (the plain
 /// scanner, which tests compare it with).
-fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, mut emit: impl FnMut(Token<'a>)) {
+fn tokenize_with<'a, const FAST: bool>(
+    text: &'a NormalizedText,
+    mut emit: impl FnMut(Token<'a>, Range<usize>),
+) {
     let s = text.as_str();
     let b = s.as_bytes();
     let mut i = 0;
@@ -254,18 +259,19 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, mut emit: impl 
             }
             Some(x) if x.is_ascii_lowercase() => {
                 if let Some(end) = plain_word_end(s, i) {
-                    emit_word(Cow::Borrowed(&s[i..end]), &mut emit);
+                    emit_word(Cow::Borrowed(&s[i..end]), i..end, &mut emit);
                     i = end;
                     continue;
                 }
             }
             // Punctuation that starts nothing else (a phone number, an amount), as below.
             Some(&x) if x.is_ascii_punctuation() && !matches!(x, b'+' | b'(' | b'$') => {
-                emit(Token::Symbol(&s[i..i + 1]));
+                let start = i;
                 i += 1;
                 while b.get(i) == Some(&x) {
                     i += 1;
                 }
+                emit(Token::Symbol(&s[start..start + 1]), start..i);
                 continue;
             }
             _ => {}
@@ -277,13 +283,13 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, mut emit: impl 
             continue;
         }
         if let Some(end) = url_with_scheme(s, i) {
-            emit(Token::Marker(Marker::Url));
+            emit(Token::Marker(Marker::Url), i..end);
             i = end;
             continue;
         }
         if c == '+' || c == '(' || c.is_ascii_digit() {
             if let Some(end) = phone(s, i) {
-                emit(Token::Marker(Marker::Phone));
+                emit(Token::Marker(Marker::Phone), i..end);
                 i = end;
                 continue;
             }
@@ -295,8 +301,9 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, mut emit: impl 
             }
             if s[j..].starts_with(|c: char| c.is_ascii_digit()) {
                 let (end, _) = number(s, j);
-                emit(Token::Marker(Marker::Money));
-                i = skip_magnitude(s, end);
+                let end = skip_magnitude(s, end);
+                emit(Token::Marker(Marker::Money), i..end);
+                i = end;
             } else {
                 i += len;
             }
@@ -312,16 +319,18 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, mut emit: impl 
         }
         if c.is_ascii_punctuation() || is_currency_symbol(c) {
             // Punctuation carries signal ("!", "?", "£", "&"): one token per run of the same mark.
-            emit(Token::Symbol(&s[i..i + len]));
-            i = s[i..].find(|x: char| x != c).map_or(s.len(), |k| i + k);
+            let end = s[i..].find(|x: char| x != c).map_or(s.len(), |k| i + k);
+            emit(Token::Symbol(&s[i..i + len]), i..end);
+            i = end;
             continue;
         }
         if is_cjk(c) || is_emoji(c) {
-            emit(Token::Symbol(&s[i..i + len]));
+            let start = i;
             i += len;
             while let Some(m) = char_at(s, i).filter(|&m| is_emoji_modifier(m)) {
                 i += m.len_utf8();
             }
+            emit(Token::Symbol(&s[start..start + len]), start..i);
             continue;
         }
         i += len;
@@ -492,15 +501,15 @@ fn skip_magnitude(s: &str, i: usize) -> usize {
 }
 
 /// A number at `i`: percent, money (with a currency word after it), or a plain number.
-fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
+fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>, Range<usize>)) -> usize {
     let (end, digits) = number(s, i);
     let rest = &s[end..];
     if rest.starts_with('%') {
-        emit(Token::Marker(Marker::Percent));
+        emit(Token::Marker(Marker::Percent), i..end + 1);
         return end + 1;
     }
     if rest.starts_with(" %") {
-        emit(Token::Marker(Marker::Percent));
+        emit(Token::Marker(Marker::Percent), i..end + 2);
         return end + 2;
     }
     // Letters glued to the number: "5k" is a number with a magnitude, "3rd" or "24x7" a word.
@@ -509,32 +518,32 @@ fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> us
             return scan_compound(s, i, emit);
         }
         if let Some(after) = currency_word_after(s, wend) {
-            emit(Token::Marker(Marker::Money));
+            emit(Token::Marker(Marker::Money), i..after);
             return after;
         }
-        emit(Token::Marker(Marker::Number(digits.min(5) as u8)));
+        emit(Token::Marker(Marker::Number(digits.min(5) as u8)), i..wend);
         return wend;
     }
     if rest.starts_with(' ') {
         if let Some((w, wend)) = next_ascii_word(s, end + 1) {
             if matches!(w, "percent" | "pct" | "percentage") {
-                emit(Token::Marker(Marker::Percent));
+                emit(Token::Marker(Marker::Percent), i..wend);
                 return wend;
             }
             let cent_ends = s[wend..]
                 .strip_prefix(" cent")
                 .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()));
             if w == "per" && cent_ends {
-                emit(Token::Marker(Marker::Percent));
+                emit(Token::Marker(Marker::Percent), i..wend + 5);
                 return wend + 5;
             }
         }
     }
     if let Some(after) = currency_word_after(s, skip_magnitude(s, end)) {
-        emit(Token::Marker(Marker::Money));
+        emit(Token::Marker(Marker::Money), i..after);
         return after;
     }
-    emit(Token::Marker(Marker::Number(digits.min(5) as u8)));
+    emit(Token::Marker(Marker::Number(digits.min(5) as u8)), i..end);
     end
 }
 
@@ -546,7 +555,11 @@ fn currency_word_after(s: &str, i: usize) -> Option<usize> {
 }
 
 /// A word or compound (`follow-up`, `acme.io/demo`, `jane@acme.io`, `f.r.e.e`) at `i`.
-fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
+fn scan_compound<'a>(
+    s: &'a str,
+    i: usize,
+    emit: &mut impl FnMut(Token<'a>, Range<usize>),
+) -> usize {
     // Segments: word characters with internal apostrophes or '&'; joined by one joiner each.
     // (`plain_word_end` takes a shortcut through this function: keep the two in step.)
     let mut j = i;
@@ -565,7 +578,7 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
     if joiners > 0 {
         if let Some(at) = compound.find('@') {
             if at > 0 && compound[at + 1..].contains('.') {
-                emit(Token::Marker(Marker::Email));
+                emit(Token::Marker(Marker::Email), i..j);
                 return j;
             }
         }
@@ -577,18 +590,21 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
             let domain_shaped =
                 !word_like || compound.contains('/') || host.matches('.').count() >= 2;
             if TLDS.contains(&tld) && domain_shaped && !host.contains('@') {
-                emit(Token::Marker(Marker::Url));
+                emit(Token::Marker(Marker::Url), i..j);
                 return j;
             }
         }
         // "f.r.e.e", "s-a-l-e": letter-spaced words are rejoined.
         let parts = compound.split(is_joiner);
         if joiners >= 2 && parts.clone().all(is_one_char) {
-            emit_word(Cow::Owned(parts.collect()), emit);
+            emit_word(Cow::Owned(parts.collect()), i..j, emit);
             return j;
         }
+        let mut start = i;
         for part in compound.split(is_joiner) {
-            emit_word(Cow::Borrowed(part), emit);
+            emit_word(Cow::Borrowed(part), start..start + part.len(), emit);
+            // The part, then its joiner (always one byte).
+            start += part.len() + 1;
         }
         return j;
     }
@@ -610,15 +626,15 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
             if let Some(next) = next {
                 let (joined, end) = letter_spaced(s, j + 2, next);
                 if let Some(word) = joined {
-                    emit_word(Cow::Borrowed(compound), emit);
-                    emit_word(Cow::Owned(word), emit);
+                    emit_word(Cow::Borrowed(compound), i..j, emit);
+                    emit_word(Cow::Owned(word), j + 1..end, emit);
                     return end;
                 }
             }
         }
         let (joined, end) = letter_spaced(s, j, compound);
         if let Some(word) = joined {
-            emit_word(Cow::Owned(word), emit);
+            emit_word(Cow::Owned(word), i..end, emit);
             return end;
         }
     }
@@ -633,11 +649,12 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
         }
         if s[k..].starts_with(|c: char| c.is_ascii_digit()) {
             let (end, _) = number(s, k);
-            emit(Token::Marker(Marker::Money));
-            return skip_magnitude(s, end);
+            let end = skip_magnitude(s, end);
+            emit(Token::Marker(Marker::Money), i..end);
+            return end;
         }
     }
-    emit_word(Cow::Borrowed(compound), emit);
+    emit_word(Cow::Borrowed(compound), i..j, emit);
     j
 }
 
@@ -692,11 +709,15 @@ fn letter_spaced(s: &str, j: usize, first: &str) -> (Option<String>, usize) {
     (Some(word), end)
 }
 
-fn emit_word<'a>(word: Cow<'a, str>, emit: &mut impl FnMut(Token<'a>)) {
+fn emit_word<'a>(
+    word: Cow<'a, str>,
+    range: Range<usize>,
+    emit: &mut impl FnMut(Token<'a>, Range<usize>),
+) {
     if word.len() > MAX_WORD_BYTES {
-        emit(Token::Marker(Marker::LongWord));
+        emit(Token::Marker(Marker::LongWord), range);
     } else {
-        emit(Token::Word(word));
+        emit(Token::Word(word), range);
     }
 }
 
@@ -710,7 +731,7 @@ pub(crate) mod tests {
         let mut n = NormalizedText::default();
         normalize_into(text, &mut n);
         let mut out = Vec::new();
-        tokenize(&n, |t| {
+        tokenize(&n, |t, _| {
             out.push(match t {
                 Token::Word(w) => w.into_owned(),
                 Token::Symbol(s) => s.to_string(),
@@ -846,18 +867,64 @@ pub(crate) mod tests {
     }
 
     /// The tokens, with the shortcuts or without.
-    fn tokens_with<const FAST: bool>(text: &str) -> Vec<Token<'static>> {
+    fn tokens_with<const FAST: bool>(text: &str) -> Vec<(Token<'static>, Range<usize>)> {
         let mut n = NormalizedText::default();
         normalize_into(text, &mut n);
         let mut out = Vec::new();
-        tokenize_with::<FAST>(&n, |t| {
-            out.push(match t {
+        tokenize_with::<FAST>(&n, |t, range| {
+            let t = match t {
                 Token::Word(w) => Token::Word(Cow::Owned(w.into_owned())),
                 Token::Symbol(s) => Token::Word(Cow::Owned(format!("symbol {s}"))),
                 Token::Marker(m) => Token::Marker(m),
-            })
+            };
+            out.push((t, range))
         });
         out
+    }
+
+    /// Every token's range is a non-empty slice of the normalised text, after the one before;
+    /// a word's range holds its letters in order.
+    #[test]
+    fn token_ranges_slice_the_text_in_order() {
+        let mut texts = crate::text::normalize::tests::sample_texts();
+        texts.extend(
+            [
+                "f.r.e.e demo",
+                "in a f r e e trial",
+                "s a l e",
+                "s-a-l-e now",
+                "$5k",
+                "usd 1,000",
+                "15 per cent",
+                "call +1 (555) 123-4567",
+                "jo@acme.io",
+                "follow-up",
+                "🙌🏽 ok",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let mut n = NormalizedText::default();
+            normalize_into(&text, &mut n);
+            let s = n.as_str();
+            let mut previous_end = 0;
+            tokenize(&n, |t, range| {
+                let slice = s.get(range.clone());
+                assert!(
+                    slice.is_some_and(|x| !x.is_empty()),
+                    "{text:?}: {range:?} of {s:?}"
+                );
+                assert!(range.start >= previous_end, "{text:?}: {range:?} overlaps");
+                previous_end = range.end;
+                if let Token::Word(w) = t {
+                    let mut letters = slice.unwrap_or("").chars();
+                    assert!(
+                        w.chars().all(|c| letters.any(|l| l == c)),
+                        "{text:?}: {w:?} is not in {slice:?}"
+                    );
+                }
+            });
+        }
     }
 
     #[test]
