@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::lookup::{PairMap, StrMap};
 use crate::text::normalize::{normalize_with_sources, SourceMap, SourceSpans};
+use crate::text::tokenize::{tokenize_into, TokenSink};
 use crate::text::{
     normalize_into, token_str, tokenize, Analyzer, Marker, NormalizedText, Token, WordStemmer,
 };
@@ -512,17 +513,14 @@ impl Vocabulary {
         // About one token per 5 bytes of text: one allocation, not a series of regrowths.
         scratch.terms.reserve(text.len() / 4 + 4);
         let (lo, hi) = settings.ngram_range;
-        let terms = &mut scratch.terms;
-        tokenize(&scratch.normalized, |token, _| {
-            let t = self.term_of(&token, &stemmer);
-            if lo == 1 && t != UNKNOWN {
-                let u = self.unigram[t as usize];
-                if u != NO_FEATURE {
-                    f(u);
-                }
-            }
-            terms.push(t);
-        });
+        let mut sink = TermSink {
+            vocabulary: self,
+            stemmer: &stemmer,
+            terms: &mut scratch.terms,
+            unigrams: lo == 1,
+            f: &mut f,
+        };
+        tokenize_into(&scratch.normalized, &mut sink);
         for n in lo.max(2)..=hi {
             if n == 2 {
                 for w in scratch.terms.windows(2) {
@@ -821,6 +819,49 @@ impl Vocabulary {
 /// The block size of the sorted bigram runs: [`Vocabulary`] keeps every `FENCE`th key of a long
 /// run apart, so that a search ends in one block of 64 bytes.
 const FENCE: usize = 16;
+
+/// Turns tokens into terms (and unigram features) as the tokenizer finds them, with the
+/// lookup of plain words inlined into the tokenizer's loop.
+struct TermSink<'v, F> {
+    vocabulary: &'v Vocabulary,
+    stemmer: &'v WordStemmer,
+    terms: &'v mut Vec<TermId>,
+    unigrams: bool,
+    f: &'v mut F,
+}
+
+impl<F: FnMut(FeatureId)> TermSink<'_, F> {
+    #[inline(always)]
+    fn push(&mut self, t: TermId) {
+        if self.unigrams && t != UNKNOWN {
+            let u = self.vocabulary.unigram[t as usize];
+            if u != NO_FEATURE {
+                (self.f)(u);
+            }
+        }
+        self.terms.push(t);
+    }
+}
+
+impl<'a, F: FnMut(FeatureId)> TokenSink<'a> for TermSink<'_, F> {
+    fn token(&mut self, token: Token<'a>, _: Range<usize>) {
+        let t = self.vocabulary.term_of(&token, self.stemmer);
+        self.push(t);
+    }
+
+    #[inline(always)]
+    fn plain_word(&mut self, word: &'a str, _: Range<usize>) {
+        let v = self.vocabulary;
+        let t = match v.raw_index.get(word) {
+            Some(t) => t,
+            None => v
+                .term_index
+                .get(&self.stemmer.stem(word))
+                .unwrap_or(UNKNOWN),
+        };
+        self.push(t);
+    }
+}
 
 /// Room in [`Vocabulary`]'s table of symbol and marker terms.
 const MARKER_SLOTS: usize = 128;

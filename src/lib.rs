@@ -18,7 +18,8 @@
 //!   [`Prediction`].
 //! - [`Prediction`]: the label, its calibrated [`confidence`](Prediction::confidence), every
 //!   label's probability, whether it [is unsure](Prediction::is_unsure), and the
-//!   [evidence](Prediction::evidence) behind it.
+//!   [evidence](Prediction::evidence) behind it: [`Evidence`] in the note's own words, with byte
+//!   spans into the note as given ([`mark_evidence`] marks them).
 //! - [`Trainer`]: settings, then [`fit`](Trainer::fit) on your own [`Example`]s, with any label set.
 //! - [`ExampleReader`] and [`CsvOptions`]: labelled CSV/TSV in, with errors that name the line.
 //!

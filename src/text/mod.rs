@@ -22,7 +22,7 @@
 
 pub(crate) mod normalize;
 mod stem;
-mod tokenize;
+pub(crate) mod tokenize;
 
 pub use stem::Language;
 pub use tokenize::{Marker, Token, MAX_WORD_BYTES};

@@ -237,15 +237,40 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 /// The tokens of `text`, handed to `emit` in order with the byte range of `text` each one was
 /// read from (a marker's whole amount or address, a rejoined word's letters and spaces).
 pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>, Range<usize>)) {
-    tokenize_with::<true>(text, emit)
+    tokenize_with::<true>(text, &mut FnSink(emit))
+}
+
+/// Receives tokens. Plain ASCII words, the bulk of a note, come through
+/// [`TokenSink::plain_word`], which a caller can implement without building a [`Token`].
+pub(crate) trait TokenSink<'a> {
+    fn token(&mut self, token: Token<'a>, range: Range<usize>);
+
+    /// A word of ASCII lowercase letters and digits of at most [`MAX_WORD_BYTES`] bytes, as
+    /// `Token::Word` would carry it.
+    #[inline(always)]
+    fn plain_word(&mut self, word: &'a str, range: Range<usize>) {
+        self.token(Token::Word(Cow::Borrowed(word)), range)
+    }
+}
+
+/// A closure as a [`TokenSink`].
+struct FnSink<F>(F);
+
+impl<'a, F: FnMut(Token<'a>, Range<usize>)> TokenSink<'a> for FnSink<F> {
+    #[inline(always)]
+    fn token(&mut self, token: Token<'a>, range: Range<usize>) {
+        (self.0)(token, range)
+    }
+}
+
+/// [`tokenize`] into a [`TokenSink`].
+pub(crate) fn tokenize_into<'a>(text: &'a NormalizedText, sink: &mut impl TokenSink<'a>) {
+    tokenize_with::<true>(text, sink)
 }
 
 /// [`tokenize`], with its shortcuts for the bulk of a note (`FAST`) or without them (the plain
 /// scanner, which tests compare it with).
-fn tokenize_with<'a, const FAST: bool>(
-    text: &'a NormalizedText,
-    mut emit: impl FnMut(Token<'a>, Range<usize>),
-) {
+fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, emit: &mut impl TokenSink<'a>) {
     let s = text.as_str();
     let b = s.as_bytes();
     let mut i = 0;
@@ -259,7 +284,10 @@ fn tokenize_with<'a, const FAST: bool>(
             }
             Some(x) if x.is_ascii_lowercase() => {
                 if let Some(end) = plain_word_end(s, i) {
-                    emit_word(Cow::Borrowed(&s[i..end]), i..end, &mut emit);
+                    match s.get(i..end) {
+                        Some(w) if w.len() <= MAX_WORD_BYTES => emit.plain_word(w, i..end),
+                        _ => emit.token(Token::Marker(Marker::LongWord), i..end),
+                    }
                     i = end;
                     continue;
                 }
@@ -271,7 +299,7 @@ fn tokenize_with<'a, const FAST: bool>(
                 while b.get(i) == Some(&x) {
                     i += 1;
                 }
-                emit(Token::Symbol(&s[start..start + 1]), start..i);
+                emit.token(Token::Symbol(&s[start..start + 1]), start..i);
                 continue;
             }
             _ => {}
@@ -283,13 +311,13 @@ fn tokenize_with<'a, const FAST: bool>(
             continue;
         }
         if let Some(end) = url_with_scheme(s, i) {
-            emit(Token::Marker(Marker::Url), i..end);
+            emit.token(Token::Marker(Marker::Url), i..end);
             i = end;
             continue;
         }
         if c == '+' || c == '(' || c.is_ascii_digit() {
             if let Some(end) = phone(s, i) {
-                emit(Token::Marker(Marker::Phone), i..end);
+                emit.token(Token::Marker(Marker::Phone), i..end);
                 i = end;
                 continue;
             }
@@ -302,7 +330,7 @@ fn tokenize_with<'a, const FAST: bool>(
             if s[j..].starts_with(|c: char| c.is_ascii_digit()) {
                 let (end, _) = number(s, j);
                 let end = skip_magnitude(s, end);
-                emit(Token::Marker(Marker::Money), i..end);
+                emit.token(Token::Marker(Marker::Money), i..end);
                 i = end;
             } else {
                 i += len;
@@ -310,17 +338,17 @@ fn tokenize_with<'a, const FAST: bool>(
             continue;
         }
         if c.is_ascii_digit() {
-            i = scan_number(s, i, &mut emit);
+            i = scan_number(s, i, emit);
             continue;
         }
         if is_word_char(c) {
-            i = scan_compound(s, i, &mut emit);
+            i = scan_compound(s, i, emit);
             continue;
         }
         if c.is_ascii_punctuation() || is_currency_symbol(c) {
             // Punctuation carries signal ("!", "?", "£", "&"): one token per run of the same mark.
             let end = s[i..].find(|x: char| x != c).map_or(s.len(), |k| i + k);
-            emit(Token::Symbol(&s[i..i + len]), i..end);
+            emit.token(Token::Symbol(&s[i..i + len]), i..end);
             i = end;
             continue;
         }
@@ -330,7 +358,7 @@ fn tokenize_with<'a, const FAST: bool>(
             while let Some(m) = char_at(s, i).filter(|&m| is_emoji_modifier(m)) {
                 i += m.len_utf8();
             }
-            emit(Token::Symbol(&s[start..start + len]), start..i);
+            emit.token(Token::Symbol(&s[start..start + len]), start..i);
             continue;
         }
         i += len;
@@ -501,15 +529,15 @@ fn skip_magnitude(s: &str, i: usize) -> usize {
 }
 
 /// A number at `i`: percent, money (with a currency word after it), or a plain number.
-fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>, Range<usize>)) -> usize {
+fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl TokenSink<'a>) -> usize {
     let (end, digits) = number(s, i);
     let rest = &s[end..];
     if rest.starts_with('%') {
-        emit(Token::Marker(Marker::Percent), i..end + 1);
+        emit.token(Token::Marker(Marker::Percent), i..end + 1);
         return end + 1;
     }
     if rest.starts_with(" %") {
-        emit(Token::Marker(Marker::Percent), i..end + 2);
+        emit.token(Token::Marker(Marker::Percent), i..end + 2);
         return end + 2;
     }
     // Letters glued to the number: "5k" is a number with a magnitude, "3rd" or "24x7" a word.
@@ -518,32 +546,32 @@ fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>, Range<
             return scan_compound(s, i, emit);
         }
         if let Some(after) = currency_word_after(s, wend) {
-            emit(Token::Marker(Marker::Money), i..after);
+            emit.token(Token::Marker(Marker::Money), i..after);
             return after;
         }
-        emit(Token::Marker(Marker::Number(digits.min(5) as u8)), i..wend);
+        emit.token(Token::Marker(Marker::Number(digits.min(5) as u8)), i..wend);
         return wend;
     }
     if rest.starts_with(' ') {
         if let Some((w, wend)) = next_ascii_word(s, end + 1) {
             if matches!(w, "percent" | "pct" | "percentage") {
-                emit(Token::Marker(Marker::Percent), i..wend);
+                emit.token(Token::Marker(Marker::Percent), i..wend);
                 return wend;
             }
             let cent_ends = s[wend..]
                 .strip_prefix(" cent")
                 .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()));
             if w == "per" && cent_ends {
-                emit(Token::Marker(Marker::Percent), i..wend + 5);
+                emit.token(Token::Marker(Marker::Percent), i..wend + 5);
                 return wend + 5;
             }
         }
     }
     if let Some(after) = currency_word_after(s, skip_magnitude(s, end)) {
-        emit(Token::Marker(Marker::Money), i..after);
+        emit.token(Token::Marker(Marker::Money), i..after);
         return after;
     }
-    emit(Token::Marker(Marker::Number(digits.min(5) as u8)), i..end);
+    emit.token(Token::Marker(Marker::Number(digits.min(5) as u8)), i..end);
     end
 }
 
@@ -555,11 +583,7 @@ fn currency_word_after(s: &str, i: usize) -> Option<usize> {
 }
 
 /// A word or compound (`follow-up`, `acme.io/demo`, `jane@acme.io`, `f.r.e.e`) at `i`.
-fn scan_compound<'a>(
-    s: &'a str,
-    i: usize,
-    emit: &mut impl FnMut(Token<'a>, Range<usize>),
-) -> usize {
+fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl TokenSink<'a>) -> usize {
     // Segments: word characters with internal apostrophes or '&'; joined by one joiner each.
     // (`plain_word_end` takes a shortcut through this function: keep the two in step.)
     let mut j = i;
@@ -578,7 +602,7 @@ fn scan_compound<'a>(
     if joiners > 0 {
         if let Some(at) = compound.find('@') {
             if at > 0 && compound[at + 1..].contains('.') {
-                emit(Token::Marker(Marker::Email), i..j);
+                emit.token(Token::Marker(Marker::Email), i..j);
                 return j;
             }
         }
@@ -590,7 +614,7 @@ fn scan_compound<'a>(
             let domain_shaped =
                 !word_like || compound.contains('/') || host.matches('.').count() >= 2;
             if TLDS.contains(&tld) && domain_shaped && !host.contains('@') {
-                emit(Token::Marker(Marker::Url), i..j);
+                emit.token(Token::Marker(Marker::Url), i..j);
                 return j;
             }
         }
@@ -650,7 +674,7 @@ fn scan_compound<'a>(
         if s[k..].starts_with(|c: char| c.is_ascii_digit()) {
             let (end, _) = number(s, k);
             let end = skip_magnitude(s, end);
-            emit(Token::Marker(Marker::Money), i..end);
+            emit.token(Token::Marker(Marker::Money), i..end);
             return end;
         }
     }
@@ -709,15 +733,11 @@ fn letter_spaced(s: &str, j: usize, first: &str) -> (Option<String>, usize) {
     (Some(word), end)
 }
 
-fn emit_word<'a>(
-    word: Cow<'a, str>,
-    range: Range<usize>,
-    emit: &mut impl FnMut(Token<'a>, Range<usize>),
-) {
+fn emit_word<'a>(word: Cow<'a, str>, range: Range<usize>, emit: &mut impl TokenSink<'a>) {
     if word.len() > MAX_WORD_BYTES {
-        emit(Token::Marker(Marker::LongWord), range);
+        emit.token(Token::Marker(Marker::LongWord), range);
     } else {
-        emit(Token::Word(word), range);
+        emit.token(Token::Word(word), range);
     }
 }
 
@@ -871,14 +891,17 @@ pub(crate) mod tests {
         let mut n = NormalizedText::default();
         normalize_into(text, &mut n);
         let mut out = Vec::new();
-        tokenize_with::<FAST>(&n, |t, range| {
-            let t = match t {
-                Token::Word(w) => Token::Word(Cow::Owned(w.into_owned())),
-                Token::Symbol(s) => Token::Word(Cow::Owned(format!("symbol {s}"))),
-                Token::Marker(m) => Token::Marker(m),
-            };
-            out.push((t, range))
-        });
+        tokenize_with::<FAST>(
+            &n,
+            &mut FnSink(|t: Token<'_>, range: Range<usize>| {
+                let t = match t {
+                    Token::Word(w) => Token::Word(Cow::Owned(w.into_owned())),
+                    Token::Symbol(s) => Token::Word(Cow::Owned(format!("symbol {s}"))),
+                    Token::Marker(m) => Token::Marker(m),
+                };
+                out.push((t, range))
+            }),
+        );
         out
     }
 
