@@ -492,7 +492,10 @@ impl Vocabulary {
                 Some(slot) => self.symbol_terms[slot],
                 None => self.term_index.get(s).unwrap_or(UNKNOWN),
             },
-            Token::Marker(m) => self.symbol_terms[MARKER_SLOTS + m.index()],
+            Token::Marker(m) => match self.symbol_terms.get(MARKER_SLOTS + m.index()) {
+                Some(&t) => t,
+                None => self.term_index.get(m.as_str()).unwrap_or(UNKNOWN),
+            },
         }
     }
 

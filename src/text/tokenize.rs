@@ -64,7 +64,8 @@ impl Marker {
         Marker::LongWord,
     ];
 
-    /// The marker's position in [`Marker::ALL`] (numbers of 5 or more digits share one).
+    /// The marker's position in [`Marker::ALL`] (numbers of 5 or more digits share one). A new
+    /// marker goes into both (a test checks that they agree).
     pub(crate) fn index(self) -> usize {
         match self {
             Marker::Url => 0,
@@ -1000,6 +1001,14 @@ pub(crate) mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_marker_has_its_place() {
+        for (i, m) in Marker::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i, "{m:?}");
+        }
+        assert_eq!(Marker::Number(9).index(), Marker::Number(5).index());
     }
 
     #[test]
