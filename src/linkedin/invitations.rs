@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 
 use super::messages::parse_timestamp;
 use super::records::{find_columns, Damage, Record, RecordScanner, RecordView, Scanned};
-use crate::classifier::{Classifier, Evidence};
+use crate::classifier::Classifier;
 use crate::error::{Error, Result};
+use crate::evidence::Evidence;
 use crate::triage::{TriagePolicy, Verdict};
 
 /// The columns every invitations export has.
@@ -258,9 +259,7 @@ pub fn triage<R: Read>(
             Direction::Incoming if invitation.message.trim().is_empty() => Triage::NoNote,
             Direction::Incoming => {
                 let p = classifier.classify(&invitation.message);
-                // `evidence` keeps the capacity of every feature it ranked: shrink it.
-                let mut evidence = p.evidence(EVIDENCE_PER_INVITATION);
-                evidence.shrink_to_fit();
+                let evidence = p.evidence(&invitation.message, EVIDENCE_PER_INVITATION);
                 Triage::Judged(policy.verdict(&p)?, evidence)
             }
         };

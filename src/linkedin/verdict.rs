@@ -21,8 +21,9 @@ use serde::Serialize;
 
 use super::cues::{self, Cues, Hits, List, Prompt};
 use super::html::Markup;
-use crate::classifier::{Classifier, Evidence};
+use crate::classifier::Classifier;
 use crate::error::{Error, Result};
+use crate::evidence::Evidence;
 use crate::triage::{Action, Category, TriagePolicy};
 
 /// One message of a conversation, as the verdict sees it. Build them from a LinkedIn
@@ -466,7 +467,7 @@ impl ConversationJudge {
             if cues::is_courtesy(opener, &hits[first]) {
                 reasons.push("your first message was a courtesy line".into());
             } else if prediction.label() == "known-contact" && !prediction.is_unsure() {
-                let mut v = self.model_verdict(&prediction, &[], 0.0, reasons, follow);
+                let mut v = self.model_verdict(&text, &prediction, &[], 0.0, reasons, follow);
                 v.reasons.insert(0, "you wrote first".into());
                 return v;
             } else {
@@ -531,7 +532,7 @@ impl ConversationJudge {
             reasons.push("you answered (no cold pitch)".into());
         }
         let shifts = [("sales", sales_shift)];
-        let mut v = self.model_verdict(&prediction, &shifts, sales_shift, reasons, follow);
+        let mut v = self.model_verdict(&text, &prediction, &shifts, sales_shift, reasons, follow);
         v.owner_engaged = engaged;
         if engaged && v.category == ConversationCategory::Sales && !v.unsure {
             // A conversation the owner took part in is never declined as a cold pitch.
@@ -588,6 +589,7 @@ impl ConversationJudge {
     /// The model's verdict with log-odds shifts added to some labels.
     fn model_verdict(
         &self,
+        text: &str,
         prediction: &crate::Prediction,
         shifts: &[(&str, f64)],
         total_shift: f64,
@@ -624,7 +626,7 @@ impl ConversationJudge {
         let unsure = !said_something || confidence < self.classifier.settings().unsure_below;
         let evidence = if label == prediction.label() {
             // `evidence` keeps the capacity of every feature it ranked: shrink before keeping.
-            let mut e = prediction.evidence(EVIDENCE_PER_CONVERSATION);
+            let mut e = prediction.evidence(text, EVIDENCE_PER_CONVERSATION);
             e.shrink_to_fit();
             e
         } else {
