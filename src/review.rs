@@ -797,6 +797,125 @@ mod tests {
         assert_eq!(unchanged, pretrained);
     }
 
+    /// Rows of a CSV text, header first.
+    fn table(text: &[u8]) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text)
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    }
+
+    fn csv_of(rows: &[Vec<String>]) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn joined_files_say_where_a_correction_cannot_go() {
+        use crate::linkedin::{triage_export_readers, ConversationJudge};
+        let invitations = "From,To,Sent At,Message,Direction,inviterProfileUrl\n\
+            Dana Reyes,Sam Lee,\"1/29/26, 2:37 PM\",,INCOMING,https://www.linkedin.com/in/dana\n\
+            Ana Li,Sam Lee,\"1/30/26, 9:05 AM\",Great working with you at State U!,INCOMING,https://www.linkedin.com/in/ana\n";
+        let messages = "CONVERSATION ID,FROM,SENDER PROFILE URL,TO,DATE,CONTENT\n\
+            c1,Dana Reyes,https://www.linkedin.com/in/dana,Sam Lee,2026-01-05 09:00:00 UTC,\"We help IT teams save 15-20% on Microsoft licensing. Open to a 15 minute call?\"\n\
+            c2,Ana Li,https://www.linkedin.com/in/ana,Sam Lee,2026-01-06 09:00:00 UTC,Great working with you on the Banner upgrade at State U!\n\
+            c3,Sam Lee,,Bo Chen,2026-01-07 09:00:00 UTC,\"Hi Bo, would love your view on our ERP shortlist.\"\n";
+        let clf = Classifier::pretrained();
+        let judge = ConversationJudge::new(&clf, &TriagePolicy::default()).unwrap();
+        let t = triage_export_readers(
+            Some(invitations.as_bytes()),
+            Some(std::io::Cursor::new(messages)),
+            Some(&crate::linkedin::Owner::given("Sam Lee")),
+            &judge,
+        )
+        .unwrap();
+
+        let mut out = Vec::new();
+        write_invitations(&mut out, t.invitations.as_ref().unwrap()).unwrap();
+        let mut rows = table(&out);
+        assert_eq!(
+            rows[0][6..],
+            ADDED_COLUMNS
+                .into_iter()
+                .chain(JOINED_COLUMNS)
+                .collect::<Vec<_>>()[..]
+        );
+        let (category, verdict, from) = (6, 7, 15);
+        assert_eq!(rows[1][from], "conversation");
+        assert_eq!(rows[2][from], "note+conversation");
+        for row in &mut rows[1..] {
+            row[category] = if row[verdict] == "personal" {
+                "sales"
+            } else {
+                "personal"
+            }
+            .into();
+        }
+        let review = Corrections::from_reader(&csv_of(&rows)[..], "Message", clf.labels()).unwrap();
+        assert_eq!(review.corrections.len(), 1);
+        assert_eq!(
+            review.weighed_conversations,
+            vec![WeighedConversation {
+                line: 3,
+                conversation: "c2".into()
+            }]
+        );
+        assert_eq!(
+            review.skipped,
+            vec![Skipped {
+                line: 2,
+                reason: SkipReason::FromConversation {
+                    conversation: "c1".into()
+                }
+            }]
+        );
+
+        // The conversations: the text the model read is what a correction teaches; a verdict of
+        // the rules is no correction.
+        let mut out = Vec::new();
+        write_conversations(&mut out, t.inbox.as_ref().unwrap()).unwrap();
+        let mut rows = table(&out);
+        assert_eq!(rows[0], CONVERSATION_COLUMNS);
+        let text = rows[0].len() - 1;
+        assert_eq!(
+            rows[2][text],
+            "Great working with you on the Banner upgrade at State U!"
+        );
+        let (category, verdict) = (9, 10);
+        assert_eq!(rows[3][verdict], "outreach");
+        for row in &mut rows[1..] {
+            row[category] = if row[verdict] == "personal" {
+                "sales"
+            } else {
+                "personal"
+            }
+            .into();
+        }
+        let review = Corrections::from_reader(&csv_of(&rows)[..], "text", clf.labels()).unwrap();
+        let texts: Vec<&str> = review.corrections.iter().map(|e| e.text()).collect();
+        assert_eq!(
+            texts,
+            [
+                "We help IT teams save 15-20% on Microsoft licensing. Open to a 15 minute call?",
+                "Great working with you on the Banner upgrade at State U!"
+            ]
+        );
+        assert_eq!(
+            review.skipped,
+            vec![Skipped {
+                line: 4,
+                reason: SkipReason::RuleVerdict {
+                    verdict: "outreach".into()
+                }
+            }]
+        );
+    }
+
     #[test]
     fn a_file_without_the_review_columns_names_them() {
         let e = Corrections::from_reader(EXPORT.as_bytes(), "Message", &[]).unwrap_err();

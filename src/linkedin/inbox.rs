@@ -112,8 +112,10 @@ fn judge_conversation(
 ) -> TriagedConversation {
     let turns = conversation.turns(owner);
     let others = conversation.other_participants(owner);
-    let text = conversation_text(&turns);
+    let mut text = conversation_text(&turns);
     let verdict = judge.judge_text(&turns, others, &text);
+    // Kept for the output: without the spare capacity it grew with.
+    text.shrink_to_fit();
     let sent: Vec<&Message> = conversation.messages.iter().filter(|m| !m.draft).collect();
     let last_follow_up_date = verdict
         .last_follow_up

@@ -219,15 +219,15 @@ pub fn run(args: &Args, chosen: Option<&ChosenModel>, out: &mut impl Write) -> R
 
     let mut written = Vec::new();
     if let (Some(path), Some(invitations)) = (&args.out, &triage.invitations) {
-        let mut bytes = Vec::new();
-        write_invitations(&mut bytes, invitations).map_err(|e| in_file(path, e))?;
-        store::write_atomically(path, &bytes)?;
+        store::write_atomically_with(path, |w| {
+            write_invitations(w, invitations).map_err(io::Error::other)
+        })?;
         written.push(path);
     }
     if let (Some(path), Some(inbox)) = (&args.conversations_out, &triage.inbox) {
-        let mut bytes = Vec::new();
-        write_conversations(&mut bytes, inbox).map_err(|e| in_file(path, e))?;
-        store::write_atomically(path, &bytes)?;
+        store::write_atomically_with(path, |w| {
+            write_conversations(w, inbox).map_err(io::Error::other)
+        })?;
         written.push(path);
     }
     for path in written {
@@ -436,14 +436,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nopitch-detect-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         assert!(
-            matches!(detect_input(&[dir.clone()]), Err(Failure::Input(m)) if m.contains("no Invitations.csv or messages.csv"))
+            matches!(detect_input(std::slice::from_ref(&dir)), Err(Failure::Input(m)) if m.contains("no Invitations.csv or messages.csv"))
         );
         fs::write(
             dir.join("MESSAGES.CSV"),
             "CONVERSATION ID,FROM,DATE,CONTENT\n",
         )
         .unwrap();
-        let found = detect_input(&[dir.clone()]).unwrap();
+        let found = detect_input(std::slice::from_ref(&dir)).unwrap();
         assert_eq!(found.messages, Some(dir.join("MESSAGES.CSV")));
         assert_eq!(found.invitations, None);
         fs::write(
@@ -451,7 +451,7 @@ mod tests {
             "From,To,Sent At,Message,Direction\n",
         )
         .unwrap();
-        let found = detect_input(&[dir.clone()]).unwrap();
+        let found = detect_input(std::slice::from_ref(&dir)).unwrap();
         assert_eq!(found.invitations, Some(dir.join("Invitations.csv")));
         // Files are told apart by their header, not their name.
         let renamed = dir.join("inbox.csv");
