@@ -24,8 +24,8 @@
 //! - [`ExampleReader`] and [`CsvOptions`]: labelled CSV/TSV in, with errors that name the line.
 //! - [`linkedin`]: LinkedIn's data export: the invitations, the inbox (`messages.csv`, judged a
 //!   conversation at a time), and the whole export folder with the two joined.
-//! - [`review`]: a triage written to a file a person corrects, and the corrections read back and
-//!   learned ([`Classifier::learn_correction`]).
+//! - [`review`]: the triaged invitations and conversations written to files a person corrects,
+//!   and the corrections read back and learned ([`Classifier::learn_correction`]).
 //!
 //! ## The labels
 //! - `sales`: an unsolicited commercial approach from someone with no relationship to the

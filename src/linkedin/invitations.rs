@@ -17,7 +17,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::messages::parse_timestamp;
-use super::records::{find_columns, Damage, Record, RecordScanner, RecordView, Scanned};
+use super::records::{
+    find_columns, Damage, DamagedRecord, Record, RecordScanner, RecordView, Scanned,
+};
 use crate::classifier::Classifier;
 use crate::error::{Error, Result};
 use crate::evidence::Evidence;
@@ -222,6 +224,22 @@ pub struct TriagedInvitation {
     pub invitation: Invitation,
     /// What triage made of it.
     pub triage: Triage,
+}
+
+impl TriagedInvitation {
+    /// For an unreadable row, the damage: its lines and problem (what could be read of its
+    /// fields is in the invitation's [`fields`](Invitation::fields), not repeated here).
+    pub fn damage(&self) -> Option<DamagedRecord> {
+        match &self.triage {
+            Triage::Unreadable { last_line, problem } => Some(DamagedRecord {
+                first_line: self.invitation.line,
+                last_line: *last_line,
+                problem: problem.clone(),
+                fields: Vec::new(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// How many pieces of evidence [`triage`] keeps per invitation.

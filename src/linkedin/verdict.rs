@@ -369,6 +369,17 @@ impl ConversationJudge {
     /// The verdict on a conversation given as its turns, oldest first, and the number of people
     /// other than the owner in it (senders and recipients).
     pub fn judge(&self, turns: &[Turn<'_>], other_participants: usize) -> ConversationVerdict {
+        self.judge_text(turns, other_participants, &conversation_text(turns))
+    }
+
+    /// [`ConversationJudge::judge`], with the model's text already composed by
+    /// [`conversation_text`] from the same turns (the triage keeps it for the output).
+    pub(crate) fn judge_text(
+        &self,
+        turns: &[Turn<'_>],
+        other_participants: usize,
+        text: &str,
+    ) -> ConversationVerdict {
         // Every phrase list, one pass per message (the owner's are only looked at when short:
         // courtesy lines, declines, prompted notes).
         let hits: Vec<Hits> = turns
@@ -453,8 +464,7 @@ impl ConversationJudge {
             );
         }
 
-        let text = conversation_text(turns);
-        let prediction = self.classifier.classify(&text);
+        let prediction = self.classifier.classify(text);
         let sure_sales = prediction.label() == "sales" && !prediction.is_unsure();
 
         // 4. The owner wrote first.
