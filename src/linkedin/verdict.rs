@@ -477,7 +477,7 @@ impl ConversationJudge {
             if cues::is_courtesy(opener, &hits[first]) {
                 reasons.push("your first message was a courtesy line".into());
             } else if prediction.label() == "known-contact" && !prediction.is_unsure() {
-                let mut v = self.model_verdict(&text, &prediction, &[], 0.0, reasons, follow);
+                let mut v = self.model_verdict(text, &prediction, &[], 0.0, reasons, follow);
                 v.reasons.insert(0, "you wrote first".into());
                 return v;
             } else {
@@ -542,7 +542,7 @@ impl ConversationJudge {
             reasons.push("you answered (no cold pitch)".into());
         }
         let shifts = [("sales", sales_shift)];
-        let mut v = self.model_verdict(&text, &prediction, &shifts, sales_shift, reasons, follow);
+        let mut v = self.model_verdict(text, &prediction, &shifts, sales_shift, reasons, follow);
         v.owner_engaged = engaged;
         if engaged && v.category == ConversationCategory::Sales && !v.unsure {
             // A conversation the owner took part in is never declined as a cold pitch.
