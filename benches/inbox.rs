@@ -70,7 +70,7 @@ fn inbox(c: &mut Criterion) {
         b.iter(|| {
             let n: usize = texts
                 .iter()
-                .map(|t| clf.classify(black_box(t)).evidence(3).len())
+                .map(|t| clf.classify(black_box(t)).evidence(t, 3).len())
                 .sum();
             assert!(n > texts.len());
             n

@@ -95,9 +95,14 @@ fn main() {
     let part = |name: &str| only.as_deref().map_or(true, |o| o == name);
     let examples = pretrained_training_set("datasets").expect("dataset");
     let trainer = Trainer::new();
+    let conversations = examples
+        .iter()
+        .filter(|e| e.group().is_some_and(|g| g.starts_with("messages/")))
+        .count();
     println!(
-        "# {} notes in {DATA}; default settings: {:?}\n",
+        "# {} examples: {} notes ({DATA}) and {conversations} inbox conversations (datasets/messages.csv); default settings: {:?}\n",
         examples.len(),
+        examples.len() - conversations,
         trainer.settings()
     );
     if part("counts") {
@@ -191,7 +196,13 @@ fn print_errors(e: &Evaluation, examples: &[Example]) {
 }
 
 fn counts(examples: &[Example]) {
-    println!("## Counts and lengths\n");
+    println!("## Counts and lengths (notes only; conversations run longer)\n");
+    let examples: Vec<Example> = examples
+        .iter()
+        .filter(|e| !e.group().is_some_and(|g| g.starts_with("messages/")))
+        .cloned()
+        .collect();
+    let examples = &examples[..];
     println!("| label | notes | characters min / median / mean / max | words min / median / max | not starting with \"Hi\" |");
     println!("|---|---|---|---|---|");
     let mut labels: Vec<&str> = examples.iter().map(Example::label).collect();
@@ -282,4 +293,41 @@ fn lovo(trainer: &Trainer, examples: &[Example]) {
         100.0 * all.unsure_rate
     );
     print_rates(&all);
+    // The same outcomes pooled by kind of voice: the corpus's own style (rounds one to five),
+    // the contrast voices of round six, and the inbox conversations.
+    println!("| voices | examples | accuracy | macro-F1 | known-contact → sales (sure) | personal → sales (sure) | ECE |");
+    println!("|---|---|---|---|---|---|---|");
+    type Belongs = fn(&str) -> bool;
+    let kinds: [(&str, Belongs); 3] = [
+        ("notes, rounds 1-5 (01-78)", |v| {
+            v < "79" && !v.starts_with("messages/")
+        }),
+        ("notes, round 6 contrast voices (79-90)", |v| {
+            v >= "79" && !v.starts_with("messages/")
+        }),
+        ("inbox conversations (messages/*)", |v| {
+            v.starts_with("messages/")
+        }),
+    ];
+    for (name, belongs) in kinds {
+        let outcomes: Vec<_> = all
+            .outcomes
+            .iter()
+            .filter(|o| examples[o.index].group().is_some_and(belongs))
+            .cloned()
+            .collect();
+        let e = Evaluation::from_outcomes(all.labels.clone(), outcomes);
+        println!(
+            "| {name} | {} | {:.4} | {:.4} | {:.2}% ({:.2}%) | {:.2}% ({:.2}%) | {:.4} |",
+            e.examples,
+            e.accuracy,
+            e.macro_f1,
+            100.0 * e.rate("known-contact", "sales"),
+            100.0 * e.sure_rate("known-contact", "sales"),
+            100.0 * e.rate("personal", "sales"),
+            100.0 * e.sure_rate("personal", "sales"),
+            e.ece
+        );
+    }
+    println!();
 }

@@ -4,7 +4,14 @@
 //! ```text
 //! cargo run --release --example inbox_report -- FILE [--model MODEL] [--json]
 //! cargo run --release --example inbox_report -- tests/data/labelled_messages.csv
+//! cargo run --release --example inbox_report -- datasets/heldout_messages.csv
+//! cargo run --release --example inbox_report -- --leave-one-voice-out
 //! ```
+//!
+//! `--leave-one-voice-out` scores the shipped training conversations (`datasets/messages.csv`)
+//! honestly: each message voice (the conversation id before its first `-`) is judged by a model
+//! trained on the pretrained training set without that voice, so the verdict rules can be
+//! tuned on conversations the model has not seen.
 //!
 //! Prints macro-F1 over sales / known-contact / personal, the share of known contacts called
 //! sales (raw and as sure verdicts), the unsure share, automated conversations accepted or called
@@ -13,8 +20,11 @@
 
 use std::path::PathBuf;
 
-use nopitch::linkedin::{evaluate_conversations, read_labelled_conversations, ConversationJudge};
-use nopitch::{Classifier, TriagePolicy};
+use nopitch::linkedin::{
+    evaluate_conversations, read_labelled_conversations, ConversationEvaluation, ConversationJudge,
+    LabelledConversation,
+};
+use nopitch::{pretrained_training_set, Classifier, Evaluation, Trainer, TriagePolicy};
 
 fn main() {
     if let Err(e) = run() {
@@ -26,14 +36,22 @@ fn main() {
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_env();
-    let (mut input, mut model, mut json) = (None, None, false);
+    let (mut input, mut model, mut json, mut lovo) = (None, None, false, false);
     while let Some(arg) = parser.next()? {
         match arg {
             Long("model") => model = Some(PathBuf::from(parser.value()?)),
             Long("json") => json = true,
+            Long("leave-one-voice-out") => lovo = true,
+            Long("help") | Short('h') => {
+                println!("usage: inbox_report FILE [--model MODEL] [--json] | --leave-one-voice-out [--json]");
+                return Ok(());
+            }
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
             _ => return Err(arg.unexpected().into()),
         }
+    }
+    if lovo {
+        return leave_one_voice_out(json);
     }
     let input = input.ok_or("usage: inbox_report FILE [--model MODEL] [--json]")?;
     let clf = match &model {
@@ -51,6 +69,73 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         p.display().to_string()
     });
     println!("{which} on {}:\n{report}", input.display());
+    print_wrong(&report, &conversations);
+    Ok(())
+}
+
+/// Each voice of `datasets/messages.csv` judged by a model trained without it.
+fn leave_one_voice_out(json: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let path = "datasets/messages.csv";
+    let conversations = read_labelled_conversations(path)?;
+    let voice = |c: &LabelledConversation| c.id.split('-').next().unwrap_or_default().to_string();
+    let mut voices: Vec<String> = conversations.iter().map(voice).collect();
+    voices.dedup();
+    let training = pretrained_training_set("datasets")?;
+    let mut ordered: Vec<LabelledConversation> = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut automated_mishandled = 0;
+    for v in &voices {
+        let group = format!("messages/{v}");
+        let train: Vec<_> = training
+            .iter()
+            .filter(|e| e.group() != Some(group.as_str()))
+            .cloned()
+            .collect();
+        let clf = Trainer::new().fit(&train)?;
+        let judge = ConversationJudge::new(&clf, &TriagePolicy::default())?;
+        let mine: Vec<LabelledConversation> = conversations
+            .iter()
+            .filter(|c| &voice(c) == v)
+            .cloned()
+            .collect();
+        let e = evaluate_conversations(&judge, &mine);
+        if !json {
+            println!(
+                "voice {v:<10} {:>4} conversations  macro-F1 {:.4}",
+                mine.len(),
+                e.macro_f1
+            );
+        }
+        automated_mishandled += e.automated_mishandled;
+        outcomes.extend(e.report.outcomes.into_iter().map(|mut o| {
+            o.index += ordered.len();
+            o
+        }));
+        ordered.extend(mine);
+    }
+    let labels = nopitch::linkedin::ConversationCategory::ALL
+        .iter()
+        .map(|c| c.label().to_string())
+        .collect();
+    let report = Evaluation::from_outcomes(labels, outcomes);
+    let pooled = ConversationEvaluation::from_report(
+        report,
+        ordered.iter().map(|c| c.id.clone()).collect(),
+        automated_mishandled,
+    );
+    if json {
+        println!("{}", serde_json::to_string_pretty(&pooled)?);
+        return Ok(());
+    }
+    println!(
+        "\nall voices pooled, {path} (each voice judged by a model trained without it):\n{pooled}"
+    );
+    print_wrong(&pooled, &ordered);
+    Ok(())
+}
+
+/// Every conversation judged wrong, with its id and line.
+fn print_wrong(report: &ConversationEvaluation, conversations: &[LabelledConversation]) {
     let labels = &report.report.labels;
     let wrong: Vec<_> = report
         .report
@@ -72,5 +157,4 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    Ok(())
 }

@@ -12,19 +12,20 @@
 //! Each PATH is `Invitations.csv`, `messages.csv` (told apart by their header) or an unzipped
 //! export folder (both files found by name, either may be missing). Prints the counts and every
 //! verdict, invitations first, then conversations, pitches first. `--out` writes the invitations
-//! (the export's columns plus `category`, `confidence`, `action`, `evidence`, and with messages
-//! `conversation`, `joined_by`, `verdict_from`), or the conversations when there are no
-//! invitations; `--conversations-out` writes the conversations (one row per conversation, and
-//! one per unreadable row). `--me` names the export's owner when it cannot be found.
+//! and `--conversations-out` the conversations, with the library's writers
+//! (`nopitch::review::write_invitations`, `write_conversations`): the same files as the `nopitch
+//! triage` command's, which `nopitch learn` reads back once corrected. `--me` names the export's
+//! owner when it cannot be found.
 
 use std::fs::File;
 use std::path::PathBuf;
 
 use nopitch::linkedin::{
-    evidence_text, invitation_cells, triage_export, write_conversations_csv, write_invitations_csv,
-    ConversationCategory, ConversationJudge, ExportFiles, ExportTriage, Owner, OwnerSource,
+    evidence_text, triage_export, ConversationCategory, ConversationJudge, ExportFiles,
+    ExportTriage, Owner, OwnerSource,
 };
-use nopitch::{Classifier, TriagePolicy};
+use nopitch::review::{write_conversations, write_invitations};
+use nopitch::{Action, Classifier, TriagePolicy};
 
 fn main() {
     if let Err(e) = run() {
@@ -64,27 +65,36 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let judge = ConversationJudge::new(&clf, &TriagePolicy::default())?;
     let files = ExportFiles::from_paths(&inputs)?;
+    if out.is_some() && files.invitations.is_none() {
+        return Err("--out writes the invitations, but the input has no Invitations.csv".into());
+    }
+    if conversations_out.is_some() && files.messages.is_none() {
+        return Err(
+            "--conversations-out writes the conversations, but the input has no messages.csv"
+                .into(),
+        );
+    }
     let owner = me.as_deref().map(Owner::given);
     let triage = triage_export(&files, owner.as_ref(), &judge)?;
     print_invitations(&triage, &files);
     print_conversations(&triage, &files);
 
-    match (&triage.invitations, &triage.inbox, out) {
-        (Some(invitations), _, Some(out)) => {
-            write_invitations_csv(invitations, File::create(&out)?)?;
-            println!("\nwrote {}", out.display());
-        }
-        (None, Some(inbox), Some(out)) => {
-            write_conversations_csv(inbox, File::create(&out)?)?;
-            println!("\nwrote {}", out.display());
-        }
-        _ => {}
+    if let (Some(invitations), Some(out)) = (&triage.invitations, out) {
+        write_invitations(File::create(&out)?, invitations)?;
+        println!("\nwrote {}", out.display());
     }
     if let (Some(inbox), Some(out)) = (&triage.inbox, conversations_out) {
-        write_conversations_csv(inbox, File::create(&out)?)?;
+        write_conversations(File::create(&out)?, inbox)?;
         println!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// The canned reply, under a declined verdict.
+fn print_reply(action: &Action) {
+    if let Action::Decline { reply } = action {
+        println!("      reply: {reply}");
+    }
 }
 
 fn print_invitations(triage: &ExportTriage, files: &ExportFiles) {
@@ -141,13 +151,17 @@ fn print_invitations(triage: &ExportTriage, files: &ExportFiles) {
         });
         println!("\n{category}:");
         for r in group {
-            let [_, confidence, action, evidence, _, _, source] = invitation_cells(r);
-            let unsure = r.verdict.as_ref().is_some_and(|v| v.unsure);
+            let Some(v) = &r.verdict else { continue };
             println!(
-                "  {:<24} {confidence}  {action:<8}{}  [{source}] {evidence}",
+                "  {:<24} {:.3}  {:<8}{}  [{}] {}",
                 r.invitation.invitation.from,
-                if unsure { " (unsure)" } else { "" },
+                v.confidence,
+                v.action.name(),
+                if v.unsure { " (unsure)" } else { "" },
+                v.source.name(),
+                v.evidence
             );
+            print_reply(&v.action);
         }
     }
     let unreadable: Vec<_> = rows.iter().filter(|r| label(r) == "unreadable").collect();
@@ -156,8 +170,8 @@ fn print_invitations(triage: &ExportTriage, files: &ExportFiles) {
             "\ncould not read {} rows (kept in the output as unreadable):",
             unreadable.len()
         );
-        for r in unreadable {
-            println!("  {}", invitation_cells(r)[3]);
+        for d in unreadable.iter().filter_map(|r| r.invitation.damage()) {
+            println!("  {d}");
         }
     }
 }
@@ -213,6 +227,7 @@ fn print_conversations(triage: &ExportTriage, files: &ExportFiles) {
             if v.unsure { " (unsure)" } else { "" },
             evidence_text(v)
         );
+        print_reply(&v.action);
     }
     if !inbox.unreadable.is_empty() {
         println!(

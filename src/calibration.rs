@@ -11,26 +11,25 @@
 pub const DEFAULT_UNSURE_BELOW: f64 = 0.815;
 
 /// The temperature minimising the negative log-likelihood of the true classes under
-/// `softmax(scores / T)`. The objective is convex in `β = 1/T` (its second derivative is the
-/// variance of the scores under the softmax), so Newton's method on `β` converges in a few
-/// steps; a bracket keeps every step inside `β ∈ [0.001, 20]` (`T` between 0.05 and 1000) and
-/// falls back to bisection whenever Newton would leave it.
-pub(crate) fn fit_temperature(scored: &[(Vec<f64>, usize)]) -> f64 {
-    if scored.is_empty() {
+/// `softmax(scores / T)`, for rows of `n_classes` scores each (`scores` holds them one row after
+/// another) with the true class of each row in `classes`. The objective is convex in `β = 1/T`
+/// (its second derivative is the variance of the scores under the softmax), so Newton's method
+/// on `β` converges in a few steps; a bracket keeps every step inside `β ∈ [0.001, 20]` (`T`
+/// between 0.05 and 1000) and falls back to bisection whenever Newton would leave it.
+pub(crate) fn fit_temperature(scores: &[f64], n_classes: usize, classes: &[usize]) -> f64 {
+    if classes.is_empty() || n_classes == 0 {
         return 1.0;
     }
     // Scores shifted so each row's maximum is 0: exponents stay in range for any β.
-    let shifted: Vec<(Vec<f64>, usize)> = scored
-        .iter()
-        .map(|(s, y)| {
-            let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (s.iter().map(|v| v - max).collect(), *y)
-        })
-        .collect();
+    let mut shifted = scores.to_vec();
+    for row in shifted.chunks_exact_mut(n_classes) {
+        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        row.iter_mut().for_each(|v| *v -= max);
+    }
     // First and second derivative of the NLL at β.
     let derivatives = |beta: f64| -> (f64, f64) {
         let (mut d1, mut d2) = (0.0, 0.0);
-        for (s, y) in &shifted {
+        for (s, &y) in shifted.chunks_exact(n_classes).zip(classes) {
             let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
             for &v in s {
                 let w = (beta * v).exp();
@@ -39,7 +38,7 @@ pub(crate) fn fit_temperature(scored: &[(Vec<f64>, usize)]) -> f64 {
                 m2 += w * v * v;
             }
             let mean = m1 / z;
-            d1 += mean - s[*y];
+            d1 += mean - s[y];
             d2 += (m2 / z - mean * mean).max(0.0);
         }
         (d1, d2)
@@ -109,12 +108,13 @@ mod tests {
     #[test]
     fn temperature_softens_overconfident_scores() {
         // Scores that always claim a 20-nat margin but are right only 75% of the time.
-        let mut scored = Vec::new();
+        let mut scores = Vec::new();
+        let mut classes = Vec::new();
         for i in 0..400 {
-            let y = if i % 4 == 0 { 1 } else { 0 };
-            scored.push((vec![20.0, 0.0], y));
+            scores.extend([20.0, 0.0]);
+            classes.push(if i % 4 == 0 { 1 } else { 0 });
         }
-        let t = fit_temperature(&scored);
+        let t = fit_temperature(&scores, 2, &classes);
         // The NLL optimum puts P(class 0) at 0.75: 20 / T = ln 3.
         assert!((20.0 / t - 3f64.ln()).abs() < 1e-3, "{t}");
     }

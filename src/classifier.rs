@@ -2,6 +2,7 @@
 //! [`Classifier`] (analyzer + vocabulary + naive Bayes + labels + calibration) and
 //! [`Prediction`] (label, calibrated probabilities, evidence).
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use ndarray::Array2;
@@ -10,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::{fit_temperature, DEFAULT_UNSURE_BELOW};
 use crate::dataset::{stratified_folds, Example, SplitMix64};
 use crate::error::{Error, ErrorKind, Result};
-use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, SparseCounts, Vocabulary};
+use crate::evidence::Evidence;
+use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, Vocabulary};
 use crate::limits::{check_model_growth, TrainingLimits};
 use crate::naive_bayes::{
-    argmax, softmax, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
+    argmax, softmax_into, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
 };
 use crate::text::{Analyzer, Language};
 
@@ -282,6 +284,9 @@ impl Trainer {
         }
         self.limits.check_labels(labels.len(), rows, None)?;
         let mut state = FitState::new(self.settings, self.limits, bytes);
+        // Room for the bigrams up front (about one distinct bigram per 15 bytes of notes):
+        // growing the table step by step would rehash it several times.
+        state.vocabulary.reserve_bigrams((bytes / 15) as usize);
         for example in examples {
             state.add(example)?;
         }
@@ -314,7 +319,7 @@ pub(crate) fn input_bytes(example: &Example) -> u64 {
     (example.text().len() + example.label().len()) as u64
 }
 
-/// Training in progress: counts per label and feature, and a sample of sparse rows for
+/// Training in progress: counts per label and feature, and a sample of examples for
 /// calibration.
 struct FitState {
     settings: Settings,
@@ -328,14 +333,69 @@ struct FitState {
     /// Class-major while training (labels arrive in any order): `counts[label][feature]`.
     counts: Vec<Vec<u64>>,
     docs: Vec<u64>,
-    sample: Vec<(SparseCounts, usize)>,
-    /// The group of each sampled row (an index into `groups`), while every example has one.
+    sample: Sample,
+    /// The group of each sampled example (an index into `groups`), while every example has one.
     sample_groups: Option<Vec<u32>>,
     groups: rustc_hash::FxHashMap<String, u32>,
     seen: u64,
     rng: SplitMix64,
     scratch: Scratch,
     occurrences: Vec<FeatureId>,
+}
+
+/// The examples kept for calibration (a reservoir sample): each one's feature occurrences as
+/// they came (in text order, with repeats), all in one arena rather than one allocation each.
+#[derive(Default)]
+struct Sample {
+    occurrences: Vec<FeatureId>,
+    /// Where each example's occurrences are in `occurrences`, and its class.
+    rows: Vec<(u32, u32, usize)>,
+    /// Occurrences of replaced examples still in the arena.
+    dead: usize,
+}
+
+impl Sample {
+    fn push(&mut self, occurrences: &[FeatureId], class: usize) {
+        let start = self.occurrences.len() as u32;
+        self.occurrences.extend_from_slice(occurrences);
+        self.rows
+            .push((start, self.occurrences.len() as u32, class));
+    }
+
+    /// Replaces example `i` (reservoir sampling), compacting the arena when half of it is dead.
+    fn replace(&mut self, i: usize, occurrences: &[FeatureId], class: usize) {
+        let (start, end, _) = self.rows[i];
+        self.dead += (end - start) as usize;
+        let start = self.occurrences.len() as u32;
+        self.occurrences.extend_from_slice(occurrences);
+        self.rows[i] = (start, self.occurrences.len() as u32, class);
+        if self.dead > self.occurrences.len() / 2 {
+            let mut live = Vec::with_capacity(self.occurrences.len() - self.dead);
+            for row in &mut self.rows {
+                let start = live.len() as u32;
+                live.extend_from_slice(&self.occurrences[row.0 as usize..row.1 as usize]);
+                *row = (start, live.len() as u32, row.2);
+            }
+            self.occurrences = live;
+            self.dead = 0;
+        }
+    }
+}
+
+/// Examples as sorted sparse counts, for calibration: `(feature, count)` pairs of all rows in one
+/// arena.
+struct SparseRows {
+    pairs: Vec<(FeatureId, u32)>,
+    /// Where each row's pairs are in `pairs`.
+    bounds: Vec<(u32, u32)>,
+    classes: Vec<usize>,
+}
+
+impl SparseRows {
+    fn row(&self, i: usize) -> &[(FeatureId, u32)] {
+        let (start, end) = self.bounds[i];
+        &self.pairs[start as usize..end as usize]
+    }
 }
 
 impl FitState {
@@ -350,7 +410,7 @@ impl FitState {
             labels: Vec::new(),
             counts: Vec::new(),
             docs: Vec::new(),
-            sample: Vec::new(),
+            sample: Sample::default(),
             sample_groups: Some(Vec::new()),
             groups: Default::default(),
             seen: 0,
@@ -404,9 +464,8 @@ impl FitState {
             counts[f as usize] += 1;
         }
         self.docs[c] += 1;
-        // Reservoir sample of rows for calibration.
+        // Reservoir sample of examples for calibration.
         if self.settings.calibration_folds >= 2 {
-            let row = to_sparse(self.occurrences.clone());
             let group = match example.group() {
                 Some(g) => {
                     let next = self.groups.len() as u32;
@@ -417,13 +476,13 @@ impl FitState {
             if group.is_none() {
                 self.sample_groups = None;
             }
-            let slot = if self.sample.len() < MAX_CALIBRATION_EXAMPLES {
-                self.sample.push((row, c));
-                Some(self.sample.len() - 1)
+            let slot = if self.sample.rows.len() < MAX_CALIBRATION_EXAMPLES {
+                self.sample.push(&self.occurrences, c);
+                Some(self.sample.rows.len() - 1)
             } else {
                 let j = self.rng.below(self.seen + 1) as usize;
                 (j < MAX_CALIBRATION_EXAMPLES).then(|| {
-                    self.sample[j] = (row, c);
+                    self.sample.replace(j, &self.occurrences, c);
                     j
                 })
             };
@@ -499,20 +558,33 @@ impl FitState {
         self.counts = Vec::new();
         let nb = NaiveBayes::from_counts(self.settings.naive_bayes, n_classes, counts, docs)?;
 
-        let remap_row = |row: &SparseCounts| -> SparseCounts {
-            let mut out: SparseCounts = row
-                .iter()
-                .filter_map(|&(f, k)| remap[f as usize].map(|g| (g, k)))
-                .collect();
-            out.sort_unstable();
-            out
+        // The sample in the final feature ids, as sorted sparse counts.
+        let mut rows = SparseRows {
+            pairs: Vec::with_capacity(self.sample.occurrences.len()),
+            bounds: Vec::with_capacity(self.sample.rows.len()),
+            classes: Vec::with_capacity(self.sample.rows.len()),
         };
-        let sample: Vec<(SparseCounts, usize)> = self
-            .sample
-            .iter()
-            .map(|(row, c)| (remap_row(row), new_label[*c]))
-            .collect();
-        let temperature = calibrate(&nb, &sample, self.sample_groups.as_deref(), &self.settings);
+        let mut ids: Vec<FeatureId> = Vec::new();
+        for &(start, end, c) in &self.sample.rows {
+            ids.clear();
+            ids.extend(
+                self.sample.occurrences[start as usize..end as usize]
+                    .iter()
+                    .filter_map(|&f| remap[f as usize]),
+            );
+            ids.sort_unstable();
+            let first = rows.pairs.len();
+            for &f in &ids {
+                match rows.pairs[first..].last_mut() {
+                    Some((last, n)) if *last == f => *n += 1,
+                    _ => rows.pairs.push((f, 1)),
+                }
+            }
+            let first = first as u32;
+            rows.bounds.push((first, rows.pairs.len() as u32));
+            rows.classes.push(new_label[c]);
+        }
+        let temperature = calibrate(&nb, &rows, self.sample_groups.as_deref(), &self.settings);
 
         Ok(Classifier {
             inner: Arc::new(Model {
@@ -535,39 +607,50 @@ impl FitState {
 /// `calibration_folds` stratified random folds.
 fn calibrate(
     nb: &NaiveBayes,
-    sample: &[(SparseCounts, usize)],
+    sample: &SparseRows,
     groups: Option<&[u32]>,
     settings: &Settings,
 ) -> f64 {
     let k = settings.calibration_folds;
-    let classes: Vec<usize> = sample.iter().map(|(_, c)| *c).collect();
-    if k < 2 || sample.len() < k || classes.iter().all(|&c| c == classes[0]) {
+    let classes = &sample.classes;
+    if k < 2 || classes.len() < k || classes.iter().all(|&c| c == classes[0]) {
         return 1.0;
     }
-    let (folds, k) = match groups.filter(|g| usable_groups(g, &classes)) {
+    let (folds, k) = match groups.filter(|g| usable_groups(g, classes)) {
         Some(groups) => {
             let k = groups.iter().max().map_or(0, |&g| g as usize + 1);
             (groups.iter().map(|&g| g as usize).collect(), k)
         }
-        None => (stratified_folds(&classes, k, settings.seed), k),
+        None => (stratified_folds(classes, k, settings.seed), k),
     };
-    let mut scored: Vec<(Vec<f64>, usize)> = Vec::with_capacity(sample.len());
-    for fold in 0..k {
-        let members: Vec<(&SparseCounts, usize)> = sample
-            .iter()
-            .zip(&folds)
-            .filter(|(_, &f)| f == fold)
-            .map(|((row, c), _)| (row, *c))
-            .collect();
-        let held = HeldOut::new(nb, &members, settings.features.min_count);
-        for (row, c) in &members {
-            scored.push((
-                nb.scores_without(row, &held, settings.features.min_count),
-                *c,
-            ));
+    let mut by_fold: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &fold) in folds.iter().enumerate() {
+        by_fold[fold].push(i);
+    }
+    let c_n = nb.n_classes();
+    let min_count = settings.features.min_count;
+    let mut scores = vec![0.0; classes.len() * c_n];
+    let mut scored_classes = Vec::with_capacity(classes.len());
+    let mut held = HeldOut::new(nb);
+    let mut at = 0;
+    for members in &by_fold {
+        held.hold(
+            nb,
+            members.iter().map(|&i| (sample.row(i), classes[i])),
+            min_count,
+        );
+        for &i in members {
+            nb.scores_without(
+                sample.row(i),
+                &held,
+                min_count,
+                &mut scores[at * c_n..(at + 1) * c_n],
+            );
+            scored_classes.push(classes[i]);
+            at += 1;
         }
     }
-    fit_temperature(&scored)
+    fit_temperature(&scores, c_n, &scored_classes)
 }
 
 /// Whether `groups` (one per sampled row) can serve as calibration folds: at least two groups,
@@ -673,28 +756,31 @@ impl Classifier {
 
     fn classify_with(&self, text: &str, scratch: &mut Scratch) -> Prediction {
         let model = &*self.inner;
-        let mut scores = vec![0.0; model.labels.len()];
-        // Roughly one feature per 3 bytes of text for unigrams + bigrams; avoids regrowing.
-        let mut features = Vec::with_capacity(text.len() / 3 + 4);
+        let mut scores = PerLabel::zeros(model.labels.len());
+        let mut features = std::mem::take(&mut scratch.features);
+        features.clear();
+        features.reserve(text.len() / 2 + 4);
         model.vocabulary.for_each_feature(
             &model.analyzer,
             &model.settings.features,
             text,
             scratch,
-            |f| {
-                model.nb.add_feature(f, &mut scores);
-                features.push(f);
-            },
+            |f| features.push(f),
         );
-        model.nb.finish_scores(features.len() as u64, &mut scores);
+        model.nb.add_features(&features, &mut scores);
+        let n_features = features.len() as u64;
+        scratch.features = features;
+        model.nb.finish_scores(n_features, &mut scores);
         let best = argmax(&scores);
-        let probabilities = softmax(&scores, model.temperature);
+        let mut probabilities = PerLabel::zeros(model.labels.len());
+        softmax_into(&scores, model.temperature, &mut probabilities);
         Prediction {
             model: Arc::clone(&self.inner),
             best,
             scores,
             probabilities,
-            features,
+            n_features,
+            text_len: text.len(),
         }
     }
 
@@ -950,29 +1036,60 @@ impl Classifier {
     }
 }
 
+/// One number per label, without a heap allocation for the usual handful of labels.
+#[derive(Debug, Clone)]
+enum PerLabel {
+    Inline(usize, [f64; INLINE_LABELS]),
+    Heap(Box<[f64]>),
+}
+
+/// Label sets up to this size keep their scores inside the [`Prediction`].
+const INLINE_LABELS: usize = 4;
+
+impl PerLabel {
+    fn zeros(n: usize) -> PerLabel {
+        if n <= INLINE_LABELS {
+            PerLabel::Inline(n, [0.0; INLINE_LABELS])
+        } else {
+            PerLabel::Heap(vec![0.0; n].into_boxed_slice())
+        }
+    }
+}
+
+impl std::ops::Deref for PerLabel {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        match self {
+            PerLabel::Inline(n, values) => &values[..*n],
+            PerLabel::Heap(values) => values,
+        }
+    }
+}
+
+impl std::ops::DerefMut for PerLabel {
+    fn deref_mut(&mut self) -> &mut [f64] {
+        match self {
+            PerLabel::Inline(n, values) => &mut values[..*n],
+            PerLabel::Heap(values) => values,
+        }
+    }
+}
+
 /// The verdict on one note: the label, calibrated probabilities, and the evidence behind them.
 ///
 /// Holds a shared reference to the model (cheap), so it can outlive the `Classifier` it came from.
+/// It does not keep the note: classifying allocates nothing for the usual few labels, and
+/// [`Prediction::evidence`] is given the note again when evidence is wanted.
 #[derive(Debug, Clone)]
 pub struct Prediction {
     model: Arc<Model>,
     best: usize,
-    scores: Vec<f64>,
-    probabilities: Vec<f64>,
-    /// Known feature occurrences, in text order.
-    features: Vec<FeatureId>,
-}
-
-/// One feature's part in a [`Prediction`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evidence {
-    /// The n-gram as a person would read it (`it priorities`, `save <percent>`).
-    pub feature: String,
-    /// How many times it occurs in the note.
-    pub count: u32,
-    /// Its contribution to the log-odds of the predicted label against the runner-up
-    /// (natural log, after calibration): positive values pushed toward the predicted label.
-    pub weight: f64,
+    scores: PerLabel,
+    probabilities: PerLabel,
+    /// Number of known feature occurrences in the note.
+    n_features: u64,
+    /// Length in bytes of the note, to refuse evidence for another text.
+    text_len: usize,
 }
 
 impl Prediction {
@@ -1017,7 +1134,7 @@ impl Prediction {
     /// calibration). An empty note, "Hi", a lone emoji or words never seen in training have no
     /// signal: their label comes from the class priors, not from the text.
     pub fn has_signal(&self) -> bool {
-        !self.features.is_empty() && self.feature_log_odds() >= MIN_SIGNAL_LOG_ODDS
+        self.n_features > 0 && self.feature_log_odds() >= MIN_SIGNAL_LOG_ODDS
     }
 
     /// Whether the verdict is too uncertain to act on: the note has no signal, or the confidence
@@ -1048,26 +1165,59 @@ impl Prediction {
         raw / model.temperature
     }
 
-    /// The `k` features that pushed hardest toward the predicted label against the runner-up,
-    /// strongest first. Empty when the note has no signal (see [`Prediction::has_signal`]).
-    pub fn evidence(&self, k: usize) -> Vec<Evidence> {
-        if self.probabilities.len() < 2 || !self.has_signal() {
+    /// The `k` features of `text` that pushed hardest toward the predicted label against the
+    /// runner-up, strongest first, each with where it occurs in `text` and the words as written
+    /// there (see [`Evidence`]).
+    ///
+    /// `text` is the note this prediction was made from: the prediction does not keep a copy,
+    /// so that classifying allocates nothing and costs nothing extra; the note is analysed again
+    /// here, with a map from the normalised text back to its original bytes, only when evidence
+    /// is asked for. Empty when the note has no signal (see [`Prediction::has_signal`]), and for
+    /// a `text` of another length than the classified note.
+    ///
+    /// ```
+    /// use nopitch::Classifier;
+    /// let note = "I'd love to hear about your IT priorities over the next year";
+    /// let p = Classifier::pretrained().classify(note);
+    /// let evidence = p.evidence(note, 3);
+    /// let e = evidence.iter().find(|e| e.feature == "it priorities").unwrap();
+    /// assert_eq!(e.text, "IT priorities");
+    /// assert_eq!(&note[e.spans[0].clone()], "IT priorities");
+    /// ```
+    pub fn evidence(&self, text: &str, k: usize) -> Vec<Evidence> {
+        if self.probabilities.len() < 2 || !self.has_signal() || text.len() != self.text_len {
             return Vec::new();
         }
         let runner_up = self.runner_up();
         let model = &*self.model;
-        let mut items: Vec<Evidence> = to_sparse(self.features.clone())
-            .into_iter()
+        let mut occurrences: Vec<(FeatureId, Range<usize>)> = Vec::new();
+        model.vocabulary.for_each_feature_span(
+            &model.analyzer,
+            &model.settings.features,
+            text,
+            |f, span| occurrences.push((f, span)),
+        );
+        // By feature, then in the order of the note.
+        occurrences.sort_by_key(|(f, span)| (*f, span.start, span.end));
+        let mut items: Vec<Evidence> = Vec::new();
+        for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
+            let f = group[0].0;
             // Punctuation counts in the score but is not shown: ". open" explains nothing.
-            .filter(|&(f, _)| !model.vocabulary.has_punctuation(f))
-            .map(|(f, count)| Evidence {
+            if model.vocabulary.has_punctuation(f) {
+                continue;
+            }
+            let count = group.len() as u32;
+            let spans: Vec<Range<usize>> = group.iter().map(|(_, s)| s.clone()).collect();
+            items.push(Evidence {
                 feature: model.vocabulary.feature_text(f),
+                text: text.get(spans[0].clone()).unwrap_or_default().to_string(),
+                spans,
                 count,
                 weight: (model.nb.contribution(f, count, self.best)
                     - model.nb.contribution(f, count, runner_up))
                     / model.temperature,
-            })
-            .collect();
+            });
+        }
         // Strongest first; equal weights keep feature order, so the result is deterministic.
         items.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         items.truncate(k);

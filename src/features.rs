@@ -5,14 +5,17 @@
 //! weights as it goes, and training keeps `(feature, count)` pairs. The vocabulary also caches
 //! "raw token → term", so a word seen in training is never stemmed again at classification time.
 
-use std::sync::Arc;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lookup::{PairMap, StrMap};
+use crate::text::normalize::{normalize_with_sources, SourceMap, SourceSpans};
+use crate::text::tokenize::{tokenize_into, TokenSink};
 use crate::text::{
-    normalize_into, token_str, tokenize, Analyzer, NormalizedText, Token, WordStemmer,
+    normalize_into, token_str, tokenize, Analyzer, Marker, NormalizedText, Token, WordStemmer,
 };
 
 /// Index of a term (a stem, symbol or marker) in a [`Vocabulary`].
@@ -72,15 +75,14 @@ impl FeatureSettings {
     }
 }
 
-/// One term: its stem (the key) and a readable form for evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Term {
-    /// The stem, symbol or marker.
-    pub(crate) stem: Arc<str>,
+/// Where one term's stem and surface form are in [`Vocabulary`]'s text arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TermText {
+    stem: (u32, u32),
     /// The lexicographically smallest raw token seen for it in training: a real word a person
     /// recognises ("priorities" rather than "prioriti"), chosen so that merging models agrees
     /// with training on the union of their data.
-    pub(crate) surface: Box<str>,
+    surface: (u32, u32),
 }
 
 /// Scratch buffers for turning a text into features; one per call keeps `&self` methods free of
@@ -89,24 +91,45 @@ pub(crate) struct Term {
 pub(crate) struct Scratch {
     normalized: NormalizedText,
     terms: Vec<TermId>,
+    /// Feature occurrences, for the caller to fill.
+    pub(crate) features: Vec<FeatureId>,
 }
 
 /// Terms and n-gram features learned from training data.
 ///
-/// Features are stored in one flat arena (`ngram_terms`, cut by `ngram_start`) rather than one
-/// allocation each: a vocabulary has 100,000+ features, and building or loading one should not
-/// mean 100,000 small allocations.
+/// Everything is stored flat: the terms' strings in one arena, the features' terms in another
+/// (`ngram_terms`, cut by `ngram_start`), words in [`StrMap`]s that keep keys inside their slots,
+/// and the bigrams of a canonical vocabulary as sorted runs of second terms per first term (a
+/// few bytes per bigram, found by binary search). A vocabulary has 100,000+ features; building,
+/// loading or querying one should not mean 100,000 small allocations, a hash table several times
+/// the size of the CPU cache, or a cache miss per key comparison.
 #[derive(Debug, Clone)]
 pub(crate) struct Vocabulary {
-    terms: Vec<Term>,
-    /// Stem → term; the keys share their allocation with `terms`.
-    term_index: FxHashMap<Arc<str>, TermId>,
+    /// The stems and surface forms of the terms, concatenated.
+    text: String,
+    terms: Vec<TermText>,
+    /// Stem → term.
+    term_index: StrMap,
+    /// The terms of one-byte symbols (by byte) and of markers (at 128 + [`Marker::index`]), or
+    /// `UNKNOWN`: a note's punctuation and markers are looked up without hashing.
+    symbol_terms: [TermId; SYMBOL_SLOTS],
     /// The stemming cache: raw (normalised) word → term.
-    raw_index: FxHashMap<Box<str>, TermId>,
+    raw_index: StrMap,
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
-    /// Bigram features, keyed by both term ids in one integer (the hot path after unigrams).
-    bigram_index: FxHashMap<u64, FeatureId>,
+    /// The bigrams in canonical order, by first term: those starting with term `a` are the
+    /// features `bigram_base + bigram_start[a][0] .. bigram_base + bigram_start[a + 1][0]`, and
+    /// `bigram_second` holds their second terms in increasing order. Empty while training.
+    bigram_base: FeatureId,
+    /// For each term (and one past the last): where its run starts in `bigram_second`, and where
+    /// its fences start in `bigram_fence`.
+    bigram_start: Vec<[u32; 2]>,
+    bigram_second: Vec<TermId>,
+    /// Every [`FENCE`]th second term of each run longer than [`FENCE`]: a search reads these
+    /// few (mostly cached) keys, then one block of the run, instead of wandering over the run.
+    bigram_fence: Vec<TermId>,
+    /// Bigrams outside the sorted block: all of them while training, those added by `learn`.
+    bigram_index: PairMap,
     /// Features of length ≥ 3.
     ngram_index: FxHashMap<Box<[TermId]>, FeatureId>,
     /// The terms of every feature, concatenated in feature order.
@@ -118,11 +141,17 @@ pub(crate) struct Vocabulary {
 impl Default for Vocabulary {
     fn default() -> Self {
         Vocabulary {
+            text: String::new(),
             terms: Vec::new(),
-            term_index: FxHashMap::default(),
-            raw_index: FxHashMap::default(),
+            term_index: StrMap::default(),
+            symbol_terms: [UNKNOWN; SYMBOL_SLOTS],
+            raw_index: StrMap::default(),
             unigram: Vec::new(),
-            bigram_index: FxHashMap::default(),
+            bigram_base: 0,
+            bigram_start: Vec::new(),
+            bigram_second: Vec::new(),
+            bigram_fence: Vec::new(),
+            bigram_index: PairMap::default(),
             ngram_index: FxHashMap::default(),
             ngram_terms: Vec::new(),
             ngram_start: vec![0],
@@ -133,7 +162,8 @@ impl Default for Vocabulary {
 impl PartialEq for Vocabulary {
     fn eq(&self, other: &Self) -> bool {
         // The indexes are derived from these.
-        self.terms == other.terms
+        self.terms.len() == other.terms.len()
+            && self.term_pairs().eq(other.term_pairs())
             && self.ngram_terms == other.ngram_terms
             && self.ngram_start == other.ngram_start
             && self.raw_index == other.raw_index
@@ -146,8 +176,25 @@ impl Vocabulary {
         self.ngram_start.len() - 1
     }
 
-    pub(crate) fn terms(&self) -> &[Term] {
-        &self.terms
+    fn arena(&self, (start, end): (u32, u32)) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The stem (or symbol, or marker) of a term.
+    pub(crate) fn stem(&self, t: TermId) -> &str {
+        self.arena(self.terms[t as usize].stem)
+    }
+
+    /// A term's readable form: the smallest raw word seen for it.
+    pub(crate) fn surface(&self, t: TermId) -> &str {
+        self.arena(self.terms[t as usize].surface)
+    }
+
+    /// Every term as `(stem, surface)`, in term order.
+    pub(crate) fn term_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.terms
+            .iter()
+            .map(|t| (self.arena(t.stem), self.arena(t.surface)))
     }
 
     /// The terms of one feature.
@@ -163,8 +210,9 @@ impl Vocabulary {
             .map(|w| &self.ngram_terms[w[0] as usize..w[1] as usize])
     }
 
-    pub(crate) fn raw_forms(&self) -> impl Iterator<Item = (&str, TermId)> {
-        self.raw_index.iter().map(|(k, &v)| (&**k, v))
+    /// Calls `f` with every entry of the stemming cache: raw word and its term.
+    pub(crate) fn for_each_raw_form(&self, f: impl FnMut(&str, TermId)) {
+        self.raw_index.for_each(f)
     }
 
     /// A feature as a person would read it: its terms' surface forms joined by spaces.
@@ -174,7 +222,7 @@ impl Vocabulary {
             if i > 0 {
                 out.push(' ');
             }
-            out.push_str(&self.terms[t as usize].surface);
+            out.push_str(self.surface(t));
         }
         out
     }
@@ -190,32 +238,54 @@ impl Vocabulary {
 
     /// Whether any term of the feature is a punctuation mark.
     pub(crate) fn has_punctuation(&self, feature: FeatureId) -> bool {
-        self.feature(feature).iter().any(|&t| {
-            let stem = &self.terms[t as usize].stem;
-            stem.chars().all(|c| c.is_ascii_punctuation())
-        })
+        self.feature(feature)
+            .iter()
+            .any(|&t| self.stem(t).chars().all(|c| c.is_ascii_punctuation()))
     }
 
-    /// Rebuilds a vocabulary from its parts (used by model loading), checking every index.
+    /// Appends a term (not yet in the vocabulary) and returns its id.
+    fn push_term(&mut self, stem: &str, surface: &str) -> TermId {
+        let t = self.terms.len() as TermId;
+        if let Some(slot) = symbol_slot(stem) {
+            self.symbol_terms[slot] = t;
+        }
+        let stem = self.push_text(stem);
+        let surface = self.push_text(surface);
+        self.terms.push(TermText { stem, surface });
+        self.unigram.push(NO_FEATURE);
+        t
+    }
+
+    fn push_text(&mut self, s: &str) -> (u32, u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        (start, self.text.len() as u32)
+    }
+
+    /// Rebuilds a vocabulary from its parts (used by model loading), checking every index. The
+    /// features are given as one list of term ids (`ngram_terms`) and where each feature ends in
+    /// it (`ngram_ends`), which the vocabulary keeps.
     pub(crate) fn from_parts<'a>(
-        terms: Vec<Term>,
-        raw_forms: Vec<(Box<str>, TermId)>,
-        features: impl ExactSizeIterator<Item = &'a [TermId]>,
+        terms: impl ExactSizeIterator<Item = (&'a str, &'a str)>,
+        raw_forms: impl ExactSizeIterator<Item = (&'a str, TermId)>,
+        ngram_terms: Vec<TermId>,
+        mut ngram_ends: Vec<u32>,
         settings: &FeatureSettings,
     ) -> Result<Vocabulary> {
         let mut v = Vocabulary::default();
-        v.reserve(terms.len(), features.len());
-        for term in terms {
-            if v.term_index.contains_key(&term.stem) {
-                return Err(Error::format(format!("term {:?} appears twice", term.stem)));
+        v.reserve(terms.len(), ngram_ends.len());
+        v.raw_index = StrMap::with_capacity(raw_forms.len());
+        for (stem, surface) in terms {
+            if stem.is_empty() || surface.is_empty() {
+                return Err(Error::format("an empty term"));
             }
-            v.term_index
-                .insert(term.stem.clone(), v.terms.len() as TermId);
-            v.terms.push(term);
-            v.unigram.push(NO_FEATURE);
+            let t = v.terms.len() as TermId;
+            if v.term_index.insert(stem, t).is_some() {
+                return Err(Error::format(format!("term {stem:?} appears twice")));
+            }
+            v.push_term(stem, surface);
         }
         let n_terms = v.terms.len();
-        v.raw_index.reserve(raw_forms.len());
         for (raw, t) in raw_forms {
             if t as usize >= n_terms {
                 return Err(Error::format(format!(
@@ -224,32 +294,150 @@ impl Vocabulary {
             }
             v.raw_index.insert(raw, t);
         }
+        if let Some(&t) = ngram_terms.iter().find(|&&t| t as usize >= n_terms) {
+            return Err(Error::format(format!(
+                "a feature points to missing term {t}"
+            )));
+        }
+        ngram_ends.insert(0, 0);
+        v.ngram_terms = ngram_terms;
+        v.ngram_start = ngram_ends;
+        let well_formed = v.ngram_start.windows(2).all(|w| w[0] <= w[1])
+            && v.ngram_start.last().copied() == Some(v.ngram_terms.len() as u32);
+        if !well_formed {
+            return Err(Error::format("the features are not a list of n-grams"));
+        }
         let (lo, hi) = settings.ngram_range;
-        for ngram in features {
+        for f in 0..v.len() as FeatureId {
+            let ngram = v.feature(f);
             if ngram.len() < lo || ngram.len() > hi {
                 return Err(Error::format(format!(
                     "a feature of {} terms is outside the n-gram range ({lo}, {hi})",
                     ngram.len()
                 )));
             }
-            if let Some(&t) = ngram.iter().find(|&&t| t as usize >= n_terms) {
-                return Err(Error::format(format!(
-                    "a feature points to missing term {t}"
-                )));
-            }
-            if !v.insert_new_feature(ngram) {
+            // Bigrams are indexed below, all at once.
+            let fresh = match *ngram {
+                [t] => std::mem::replace(&mut v.unigram[t as usize], f) == NO_FEATURE,
+                [_, _] => true,
+                _ => v.ngram_index.insert(ngram.into(), f).is_none(),
+            };
+            if !fresh {
                 return Err(Error::format("a feature appears twice"));
+            }
+        }
+        if !v.index_sorted_bigrams() {
+            // Not in canonical order (a model saved after `learn`): a hash map instead.
+            for f in 0..v.len() as FeatureId {
+                if let [a, b] = *v.feature(f) {
+                    if !v.bigram_index.get_or_insert(a, b, f).1 {
+                        return Err(Error::format("a feature appears twice"));
+                    }
+                }
             }
         }
         Ok(v)
     }
 
+    /// Indexes the bigrams as sorted runs if they are one block of features in strictly
+    /// increasing (first, second) order, as in a canonical vocabulary; whether they were. Clears
+    /// the bigram hash map, which must then hold nothing else.
+    fn index_sorted_bigrams(&mut self) -> bool {
+        self.bigram_base = 0;
+        self.bigram_start.clear();
+        self.bigram_second.clear();
+        self.bigram_fence.clear();
+        self.bigram_index = PairMap::default();
+        // The bigrams' first and last feature ids, and whether they are one sorted block.
+        let (mut first, mut last, mut count) = (0 as FeatureId, 0 as FeatureId, 0usize);
+        let mut sorted = true;
+        let mut previous: Option<&[TermId]> = None;
+        for (f, w) in self.ngram_start.windows(2).enumerate() {
+            if w[1] - w[0] != 2 {
+                continue;
+            }
+            let ngram = &self.ngram_terms[w[0] as usize..w[1] as usize];
+            if count == 0 {
+                first = f as FeatureId;
+            }
+            sorted &= previous.map_or(true, |p| p < ngram);
+            previous = Some(ngram);
+            last = f as FeatureId;
+            count += 1;
+        }
+        if count == 0 {
+            return true;
+        }
+        if !(sorted && (last - first) as usize + 1 == count) {
+            return false;
+        }
+        let bigrams = first..=last;
+        let n_terms = self.terms.len();
+        let mut run_len = vec![0u32; n_terms];
+        let mut second = Vec::with_capacity(count);
+        for f in bigrams {
+            if let [a, b] = *self.feature(f) {
+                run_len[a as usize] += 1;
+                second.push(b);
+            }
+        }
+        let mut start = Vec::with_capacity(n_terms + 1);
+        let mut fence = Vec::new();
+        let mut at = 0u32;
+        for &len in &run_len {
+            start.push([at, fence.len() as u32]);
+            let run = &second[at as usize..(at + len) as usize];
+            if run.len() > FENCE {
+                fence.extend(run.iter().step_by(FENCE));
+            }
+            at += len;
+        }
+        start.push([at, fence.len() as u32]);
+        self.bigram_base = first;
+        self.bigram_start = start;
+        self.bigram_second = second;
+        self.bigram_fence = fence;
+        true
+    }
+
+    /// The bigram feature `(a, b)`, if any.
+    #[inline]
+    fn lookup_bigram(&self, a: TermId, b: TermId) -> Option<FeatureId> {
+        if let Some(&[[from, fences], [to, fences_end]]) =
+            self.bigram_start.get(a as usize..a as usize + 2)
+        {
+            let run = self.bigram_second.get(from as usize..to as usize)?;
+            // The block of the run that can hold `b`: after the last fence at or below it.
+            let fences = self
+                .bigram_fence
+                .get(fences as usize..fences_end as usize)?;
+            let block = fences.partition_point(|&x| x <= b).saturating_sub(1) * FENCE;
+            let end = run.len().min(block + FENCE).max(block);
+            let in_block = run.get(block..end)?;
+            if let Ok(i) = in_block.binary_search(&b) {
+                return Some(self.bigram_base + from + (block + i) as u32);
+            }
+        }
+        if self.bigram_index.is_empty() {
+            return None;
+        }
+        self.bigram_index.get(a, b)
+    }
+
+    /// Room for about `n` bigrams in the hash map of a vocabulary being trained.
+    pub(crate) fn reserve_bigrams(&mut self, n: usize) {
+        if self.bigram_index.is_empty() {
+            self.bigram_index = PairMap::with_capacity(n);
+        }
+    }
+
     /// Room for this many terms and features (counted from data already in memory).
     fn reserve(&mut self, terms: usize, features: usize) {
         self.terms.reserve(terms);
-        self.term_index.reserve(terms);
+        if self.term_index.len() == 0 {
+            self.term_index = StrMap::with_capacity(terms);
+        }
         self.unigram.reserve(terms);
-        self.bigram_index.reserve(features.saturating_sub(terms));
         self.ngram_start.reserve(features);
         self.ngram_terms.reserve(2 * features);
     }
@@ -257,7 +445,7 @@ impl Vocabulary {
     fn lookup_ngram(&self, ngram: &[TermId]) -> Option<FeatureId> {
         let id = match ngram {
             [t] => *self.unigram.get(*t as usize)?,
-            [a, b] => *self.bigram_index.get(&bigram_key(*a, *b))?,
+            [a, b] => self.lookup_bigram(*a, *b)?,
             _ => *self.ngram_index.get(ngram)?,
         };
         (id != NO_FEATURE).then_some(id)
@@ -268,7 +456,7 @@ impl Vocabulary {
         match *ngram {
             [t] => self.unigram[t as usize] = id,
             [a, b] => {
-                self.bigram_index.insert(bigram_key(a, b), id);
+                self.bigram_index.get_or_insert(a, b, id);
             }
             _ => {
                 self.ngram_index.insert(ngram.into(), id);
@@ -279,51 +467,41 @@ impl Vocabulary {
         id
     }
 
-    /// Inserts a feature unless it exists; whether it was inserted. One hash operation, for
-    /// loading models.
-    fn insert_new_feature(&mut self, ngram: &[TermId]) -> bool {
-        let id = self.len() as FeatureId;
-        let fresh = match *ngram {
-            [t] => std::mem::replace(&mut self.unigram[t as usize], id) == NO_FEATURE,
-            [a, b] => match self.bigram_index.entry(bigram_key(a, b)) {
-                std::collections::hash_map::Entry::Occupied(_) => false,
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(id);
-                    true
-                }
-            },
-            _ => {
-                self.lookup_ngram(ngram).is_none()
-                    && self.ngram_index.insert(ngram.into(), id).is_none()
-            }
-        };
-        if fresh {
-            self.ngram_terms.extend_from_slice(ngram);
-            self.ngram_start.push(self.ngram_terms.len() as u32);
-        }
-        fresh
-    }
-
     fn intern_term(&mut self, stem: &str, raw: &str) -> TermId {
-        if let Some(&t) = self.term_index.get(stem) {
-            let term = &mut self.terms[t as usize];
-            if raw < &*term.surface {
-                term.surface = raw.into();
+        if let Some(t) = self.term_index.get(stem) {
+            if raw < self.surface(t) {
+                let surface = self.push_text(raw);
+                self.terms[t as usize].surface = surface;
             }
             return t;
         }
         let t = self.terms.len() as TermId;
-        self.term_index.insert(stem.into(), t);
-        self.terms.push(Term {
-            stem: stem.into(),
-            surface: raw.into(),
-        });
-        self.unigram.push(NO_FEATURE);
-        t
+        self.term_index.insert(stem, t);
+        self.push_term(stem, raw)
     }
 
-    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows, in order.
-    /// Unknown words are skipped and break the n-grams that would span them.
+    /// The term of one token, or `UNKNOWN`: words through the stemming cache, then the stemmer.
+    #[inline]
+    fn term_of(&self, token: &Token<'_>, stemmer: &WordStemmer) -> TermId {
+        match token {
+            Token::Word(w) => match self.raw_index.get(w) {
+                Some(t) => t,
+                None => self.term_index.get(&stemmer.stem(w)).unwrap_or(UNKNOWN),
+            },
+            Token::Symbol(s) => match symbol_slot(s) {
+                Some(slot) => self.symbol_terms[slot],
+                None => self.term_index.get(s).unwrap_or(UNKNOWN),
+            },
+            Token::Marker(m) => match self.symbol_terms.get(MARKER_SLOTS + m.index()) {
+                Some(&t) => t,
+                None => self.term_index.get(m.as_str()).unwrap_or(UNKNOWN),
+            },
+        }
+    }
+
+    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows: unigrams in
+    /// text order, then bigrams in text order, and so on. Unknown words are skipped and break the
+    /// n-grams that would span them.
     pub(crate) fn for_each_feature(
         &self,
         analyzer: &Analyzer,
@@ -335,34 +513,82 @@ impl Vocabulary {
         let stemmer = WordStemmer::new(analyzer.language());
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
+        // About one token per 5 bytes of text: one allocation, not a series of regrowths.
         scratch.terms.reserve(text.len() / 4 + 4);
-        let terms = &mut scratch.terms;
-        tokenize(&scratch.normalized, |token| {
-            let id = match &token {
-                Token::Word(w) => match self.raw_index.get(&**w) {
-                    Some(&t) => t,
-                    None => self
-                        .term_index
-                        .get(&*stemmer.stem(w))
-                        .copied()
-                        .unwrap_or(UNKNOWN),
-                },
-                other => self
-                    .term_index
-                    .get(token_str(other))
-                    .copied()
-                    .unwrap_or(UNKNOWN),
-            };
-            terms.push(id);
-        });
         let (lo, hi) = settings.ngram_range;
-        for n in lo..=hi {
+        let mut sink = TermSink {
+            vocabulary: self,
+            stemmer: &stemmer,
+            terms: &mut scratch.terms,
+            unigrams: lo == 1,
+            f: &mut f,
+        };
+        tokenize_into(&scratch.normalized, &mut sink);
+        for n in lo.max(2)..=hi {
+            if n == 2 {
+                for w in scratch.terms.windows(2) {
+                    if w[0] != UNKNOWN && w[1] != UNKNOWN {
+                        if let Some(id) = self.lookup_bigram(w[0], w[1]) {
+                            f(id);
+                        }
+                    }
+                }
+                continue;
+            }
             for window in scratch.terms.windows(n) {
                 if window.contains(&UNKNOWN) {
                     continue;
                 }
                 if let Some(id) = self.lookup_ngram(window) {
                     f(id);
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with every feature occurrence of `text` that the vocabulary knows, in the order
+    /// of [`Vocabulary::for_each_feature`], and with the byte range of `text` (the original,
+    /// before normalisation) that the occurrence's words were read from. Slower than
+    /// `for_each_feature` (it maps the normalised text back to the original): for evidence only.
+    pub(crate) fn for_each_feature_span(
+        &self,
+        analyzer: &Analyzer,
+        settings: &FeatureSettings,
+        text: &str,
+        mut f: impl FnMut(FeatureId, Range<usize>),
+    ) {
+        let stemmer = WordStemmer::new(analyzer.language());
+        let mut normalized = NormalizedText::default();
+        let mut sources = SourceSpans::default();
+        normalize_with_sources(text, &mut normalized, &mut sources);
+        // Each token's term and its range in the original text.
+        let mut tokens: Vec<(TermId, Range<usize>)> = Vec::new();
+        tokenize(&normalized, |token, range| {
+            let original = range
+                .clone()
+                .map(|i| sources.at(i))
+                .fold((u32::MAX, 0), |(start, end), (a, b)| {
+                    (start.min(a), end.max(b))
+                });
+            // Token ranges are never empty; an empty fold would give an empty span at 0.
+            let span = if original.0 <= original.1 {
+                original.0 as usize..original.1 as usize
+            } else {
+                0..0
+            };
+            tokens.push((self.term_of(&token, &stemmer), span));
+        });
+        let (lo, hi) = settings.ngram_range;
+        let mut ngram: Vec<TermId> = Vec::with_capacity(hi);
+        for n in lo..=hi {
+            for window in tokens.windows(n) {
+                ngram.clear();
+                ngram.extend(window.iter().map(|(t, _)| *t));
+                if ngram.contains(&UNKNOWN) {
+                    continue;
+                }
+                if let Some(id) = self.lookup_ngram(&ngram) {
+                    f(id, window[0].1.start..window[n - 1].1.end);
                 }
             }
         }
@@ -386,18 +612,18 @@ impl Vocabulary {
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
         let terms = &mut scratch.terms;
-        tokenize(&scratch.normalized, |token| {
+        tokenize(&scratch.normalized, |token, _| {
             let id = match &token {
-                Token::Word(w) => match self.raw_index.get(&**w) {
-                    Some(&t) => t,
+                Token::Word(w) => match self.raw_index.get(w) {
+                    Some(t) => t,
                     None => {
                         let stem = stemmer.stem(w);
-                        let known = self.term_index.get(&*stem).copied();
+                        let known = self.term_index.get(&stem);
                         match known {
                             Some(t) if !fitting => t,
                             _ => {
                                 let t = self.intern_term(&stem, w);
-                                self.raw_index.insert((**w).into(), t);
+                                self.raw_index.insert(w, t);
                                 t
                             }
                         }
@@ -405,8 +631,12 @@ impl Vocabulary {
                 },
                 other => {
                     let s = token_str(other);
-                    match self.term_index.get(s) {
-                        Some(&t) => t,
+                    let known = match symbol_slot(s) {
+                        Some(slot) => Some(self.symbol_terms[slot]).filter(|&t| t != UNKNOWN),
+                        None => self.term_index.get(s),
+                    };
+                    match known {
+                        Some(t) => t,
                         None => self.intern_term(s, s),
                     }
                 }
@@ -415,6 +645,29 @@ impl Vocabulary {
         });
         let (lo, hi) = settings.ngram_range;
         for n in lo..=hi {
+            if n == 1 {
+                for &t in &scratch.terms {
+                    let id = match self.unigram[t as usize] {
+                        NO_FEATURE => self.insert_feature(&[t]),
+                        id => id,
+                    };
+                    f(id);
+                }
+                continue;
+            }
+            if n == 2 && self.bigram_start.is_empty() {
+                // While training every bigram is in the hash map: one probe finds or adds it.
+                for w in scratch.terms.windows(2) {
+                    let next = self.len() as FeatureId;
+                    let (id, new) = self.bigram_index.get_or_insert(w[0], w[1], next);
+                    if new {
+                        self.ngram_terms.extend_from_slice(w);
+                        self.ngram_start.push(self.ngram_terms.len() as u32);
+                    }
+                    f(id);
+                }
+                continue;
+            }
             for i in 0..scratch.terms.len().saturating_sub(n - 1) {
                 let window = &scratch.terms[i..i + n];
                 let id = match self.lookup_ngram(window) {
@@ -444,14 +697,12 @@ impl Vocabulary {
                 used[t as usize] = true;
             }
         }
-        let mut term_order: Vec<TermId> = (0..self.terms.len() as TermId)
+        let mut by_stem: Vec<(&str, TermId)> = (0..self.terms.len() as TermId)
             .filter(|&t| used[t as usize])
+            .map(|t| (self.stem(t), t))
             .collect();
-        term_order.sort_unstable_by(|&a, &b| {
-            self.terms[a as usize]
-                .stem
-                .cmp(&self.terms[b as usize].stem)
-        });
+        by_stem.sort_unstable();
+        let term_order: Vec<TermId> = by_stem.into_iter().map(|(_, t)| t).collect();
         let mut new_term = vec![UNKNOWN; self.terms.len()];
         for (new, &old) in term_order.iter().enumerate() {
             new_term[old as usize] = new as TermId;
@@ -469,13 +720,40 @@ impl Vocabulary {
             .iter()
             .all(|span| slice(span).len() <= 2 && slice(span).iter().all(|&t| t < 1 << 31))
         {
-            // Unigrams and bigrams (the default): one integer key per feature sorts fastest.
-            let key = |span: &(u32, u32, FeatureId)| match *slice(span) {
-                [t] => (1u64 << 62) | (t as u64) << 31,
-                [a, b] => (2u64 << 62) | (a as u64) << 31 | b as u64,
-                _ => 0,
-            };
-            spans.sort_unstable_by_key(key);
+            // Unigrams and bigrams (the default): unigrams by term, then bigrams bucketed by
+            // first term and sorted by second within each bucket (small), which is the same
+            // order as a sort by (length, terms) in linear time.
+            let n_terms = term_order.len();
+            let mut unigrams: Vec<Option<(u32, u32, FeatureId)>> = vec![None; n_terms];
+            let mut bucket_len = vec![0u32; n_terms + 1];
+            for span in &spans {
+                match *slice(span) {
+                    [t] => unigrams[t as usize] = Some(*span),
+                    [a, _] => bucket_len[a as usize + 1] += 1,
+                    _ => {}
+                }
+            }
+            for t in 0..n_terms {
+                bucket_len[t + 1] += bucket_len[t];
+            }
+            let mut next = bucket_len.clone();
+            let mut bigrams =
+                vec![(0u32, (0u32, 0u32, 0 as FeatureId)); bucket_len[n_terms] as usize];
+            for span in &spans {
+                if let [a, b] = *slice(span) {
+                    bigrams[next[a as usize] as usize] = (b, *span);
+                    next[a as usize] += 1;
+                }
+            }
+            for t in 0..n_terms {
+                bigrams[bucket_len[t] as usize..bucket_len[t + 1] as usize]
+                    .sort_unstable_by_key(|&(b, _)| b);
+            }
+            spans = unigrams
+                .into_iter()
+                .flatten()
+                .chain(bigrams.into_iter().map(|(_, span)| span))
+                .collect();
         } else {
             spans.sort_unstable_by(|x, y| {
                 slice(x)
@@ -489,26 +767,27 @@ impl Vocabulary {
             remap[old as usize] = Some(new as FeatureId);
         }
 
-        let old_terms = std::mem::take(&mut self.terms);
-        let raw: Vec<(Box<str>, TermId)> = std::mem::take(&mut self.raw_index)
-            .into_iter()
-            .filter_map(|(raw, t)| {
-                (new_term[t as usize] != UNKNOWN).then(|| (raw, new_term[t as usize]))
-            })
-            .collect();
         let mut v = Vocabulary::default();
         v.reserve(term_order.len(), spans.len());
         for &t in &term_order {
-            let term = old_terms[t as usize].clone();
-            v.term_index
-                .insert(term.stem.clone(), v.terms.len() as TermId);
-            v.terms.push(term);
-            v.unigram.push(NO_FEATURE);
+            let (stem, surface) = (self.stem(t), self.surface(t));
+            v.term_index.insert(stem, v.terms.len() as TermId);
+            v.push_term(stem, surface);
         }
-        v.raw_index = raw.into_iter().collect();
+        v.raw_index = self.raw_index.remapped(self.raw_index.len(), |t| {
+            Some(new_term[t as usize]).filter(|&t| t != UNKNOWN)
+        });
         for span in &spans {
-            v.insert_feature(slice(span));
+            let ngram = slice(span);
+            if ngram.len() == 2 {
+                v.ngram_terms.extend_from_slice(ngram);
+                v.ngram_start.push(v.ngram_terms.len() as u32);
+            } else {
+                v.insert_feature(ngram);
+            }
         }
+        // Sorted by construction.
+        v.index_sorted_bigrams();
         *self = v;
         remap
     }
@@ -517,14 +796,14 @@ impl Vocabulary {
     /// of the two), and returns, for each feature of `other`, its id in `self`.
     pub(crate) fn absorb(&mut self, other: &Vocabulary) -> Vec<FeatureId> {
         let mut term_map = Vec::with_capacity(other.terms.len());
-        for term in &other.terms {
-            term_map.push(self.intern_term(&term.stem, &term.surface));
+        for (stem, surface) in other.term_pairs() {
+            term_map.push(self.intern_term(stem, surface));
         }
-        for (raw, t) in other.raw_forms() {
-            if !self.raw_index.contains_key(raw) {
-                self.raw_index.insert(raw.into(), term_map[t as usize]);
+        other.for_each_raw_form(|raw, t| {
+            if self.raw_index.get(raw).is_none() {
+                self.raw_index.insert(raw, term_map[t as usize]);
             }
-        }
+        });
         let mut mapped = Vec::new();
         other
             .features()
@@ -540,8 +819,68 @@ impl Vocabulary {
     }
 }
 
-fn bigram_key(a: TermId, b: TermId) -> u64 {
-    (a as u64) << 32 | b as u64
+/// The block size of the sorted bigram runs: [`Vocabulary`] keeps every `FENCE`th key of a long
+/// run apart, so that a search ends in one block of 64 bytes.
+const FENCE: usize = 16;
+
+/// Turns tokens into terms (and unigram features) as the tokenizer finds them, with the
+/// lookup of plain words inlined into the tokenizer's loop.
+struct TermSink<'v, F> {
+    vocabulary: &'v Vocabulary,
+    stemmer: &'v WordStemmer,
+    terms: &'v mut Vec<TermId>,
+    unigrams: bool,
+    f: &'v mut F,
+}
+
+impl<F: FnMut(FeatureId)> TermSink<'_, F> {
+    #[inline(always)]
+    fn push(&mut self, t: TermId) {
+        if self.unigrams && t != UNKNOWN {
+            let u = self.vocabulary.unigram[t as usize];
+            if u != NO_FEATURE {
+                (self.f)(u);
+            }
+        }
+        self.terms.push(t);
+    }
+}
+
+impl<'a, F: FnMut(FeatureId)> TokenSink<'a> for TermSink<'_, F> {
+    fn token(&mut self, token: Token<'a>, _: Range<usize>) {
+        let t = self.vocabulary.term_of(&token, self.stemmer);
+        self.push(t);
+    }
+
+    #[inline(always)]
+    fn plain_word(&mut self, word: &'a str, _: Range<usize>) {
+        let v = self.vocabulary;
+        let t = match v.raw_index.get(word) {
+            Some(t) => t,
+            None => v
+                .term_index
+                .get(&self.stemmer.stem(word))
+                .unwrap_or(UNKNOWN),
+        };
+        self.push(t);
+    }
+}
+
+/// Room in [`Vocabulary`]'s table of symbol and marker terms.
+const MARKER_SLOTS: usize = 128;
+const SYMBOL_SLOTS: usize = MARKER_SLOTS + Marker::ALL.len();
+
+/// Where a symbol's or marker's term is kept in the table of symbol terms, if it has a place.
+#[inline]
+fn symbol_slot(s: &str) -> Option<usize> {
+    match s.as_bytes() {
+        [b] if b.is_ascii() => Some(*b as usize),
+        [b'<', ..] => Marker::ALL
+            .iter()
+            .position(|m| m.as_str() == s)
+            .map(|i| MARKER_SLOTS + i),
+        _ => None,
+    }
 }
 
 /// Sparse feature counts of one message: `(feature id, count)` sorted by feature id.

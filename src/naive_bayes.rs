@@ -116,7 +116,16 @@ pub(crate) struct NaiveBayes {
     /// `ln(n + alpha)` for small `n`: nearly every count is small, and the table gives
     /// bit-identical values without 100,000s of logarithms.
     ln_table: Vec<f64>,
-    weights: Vec<f64>,
+    /// The weights `w_{f,c}`, feature-major, one byte per cell: a weight is `±ln(n + alpha)` for
+    /// a count `n`, and code `n` stands for it when `n < ESCAPE` (nearly every cell). Scoring a
+    /// text is bound by memory latency, and a table eight times smaller than one of `f64` mostly
+    /// stays in the CPU cache. The weights are the same `f64` values.
+    codes: Vec<u8>,
+    /// The weight of each code below [`ESCAPE`].
+    code_weights: Vec<f64>,
+    /// The features with a cell coded [`ESCAPE`] (frequent ones: "i", "to", ","), and the full
+    /// row of weights of each.
+    escaped: EscapedRows,
     per_token: Vec<f64>,
     bias: Vec<f64>,
 }
@@ -173,7 +182,9 @@ impl NaiveBayes {
             ln_table: (0..LN_TABLE)
                 .map(|n| (n as f64 + settings.alpha).ln())
                 .collect(),
-            weights: Vec::new(),
+            codes: Vec::new(),
+            code_weights: Vec::new(),
+            escaped: EscapedRows::default(),
             per_token: Vec::new(),
             bias: Vec::new(),
         };
@@ -184,6 +195,10 @@ impl NaiveBayes {
     #[cfg(test)]
     pub(crate) fn settings(&self) -> &NaiveBayesSettings {
         &self.settings
+    }
+
+    pub(crate) fn n_classes(&self) -> usize {
+        self.n_classes
     }
 
     pub(crate) fn n_features(&self) -> usize {
@@ -202,11 +217,67 @@ impl NaiveBayes {
     #[inline]
     pub(crate) fn add_feature(&self, f: FeatureId, scores: &mut [f64]) {
         let start = f as usize * self.n_classes;
-        for (s, w) in scores
-            .iter_mut()
-            .zip(&self.weights[start..start + self.n_classes])
-        {
-            *s += w;
+        let codes = &self.codes[start..start + self.n_classes];
+        if codes.contains(&ESCAPE) {
+            let row = self.escaped.row(f, self.n_classes);
+            for (s, w) in scores.iter_mut().zip(row) {
+                *s += w;
+            }
+            return;
+        }
+        for (s, &code) in scores.iter_mut().zip(codes) {
+            *s += self.code_weights[code as usize];
+        }
+    }
+
+    /// Adds `scores[c] += w_{f,c}` for each feature occurrence in `features`, in order (so each
+    /// score is the same sum, in the same order, as with [`NaiveBayes::add_feature`]).
+    pub(crate) fn add_features(&self, features: &[FeatureId], scores: &mut [f64]) {
+        match scores.len() {
+            2 => self.add_features_n::<2>(features, scores),
+            3 => self.add_features_n::<3>(features, scores),
+            4 => self.add_features_n::<4>(features, scores),
+            _ => {
+                for &f in features {
+                    self.add_feature(f, scores);
+                }
+            }
+        }
+    }
+
+    /// [`NaiveBayes::add_features`] for `C` classes, with the scores in registers.
+    #[inline]
+    fn add_features_n<const C: usize>(&self, features: &[FeatureId], scores: &mut [f64]) {
+        let mut sums = [0.0; C];
+        sums.copy_from_slice(&scores[..C]);
+        for &f in features {
+            let start = f as usize * C;
+            let Some(codes) = self.codes.get(start..start + C) else {
+                continue;
+            };
+            if codes.contains(&ESCAPE) {
+                for (s, w) in sums.iter_mut().zip(self.escaped.row(f, C)) {
+                    *s += w;
+                }
+                continue;
+            }
+            for c in 0..C {
+                sums[c] += self.code_weights[codes[c] as usize];
+            }
+        }
+        scores[..C].copy_from_slice(&sums);
+    }
+
+    /// The weight `w_{f,c}`.
+    pub(crate) fn weight(&self, f: FeatureId, c: usize) -> f64 {
+        match self.codes[f as usize * self.n_classes + c] {
+            ESCAPE => self
+                .escaped
+                .row(f, self.n_classes)
+                .get(c)
+                .copied()
+                .unwrap_or(0.0),
+            code => self.code_weights[code as usize],
         }
     }
 
@@ -220,7 +291,7 @@ impl NaiveBayes {
     /// The contribution of `count` occurrences of feature `f` to class `c`'s score, including its
     /// share of the per-token normaliser (so contributions sum to the score minus the bias).
     pub(crate) fn contribution(&self, f: FeatureId, count: u32, c: usize) -> f64 {
-        count as f64 * (self.weights[f as usize * self.n_classes + c] - self.per_token[c])
+        count as f64 * (self.weight(f, c) - self.per_token[c])
     }
 
     /// Scores of a sparse message.
@@ -229,12 +300,8 @@ impl NaiveBayes {
         let mut scores = vec![0.0; self.n_classes];
         let mut n = 0u64;
         for &(f, k) in row {
-            let start = f as usize * self.n_classes;
-            for (s, w) in scores
-                .iter_mut()
-                .zip(&self.weights[start..start + self.n_classes])
-            {
-                *s += k as f64 * w;
+            for (c, s) in scores.iter_mut().enumerate() {
+                *s += k as f64 * self.weight(f, c);
             }
             n += k as u64;
         }
@@ -242,34 +309,52 @@ impl NaiveBayes {
         scores
     }
 
-    /// Scores of a sparse message under the model trained without the counts `held_out` (a fold
-    /// of the training data): exactly the model a fit on the rest would give, with features
-    /// whose remaining count is below `min_count` treated as unknown. Used for cross-validated
-    /// calibration without refitting.
+    /// Scores of a sparse message (sorted `(feature, count)` pairs) under the model trained
+    /// without the counts `held_out` holds (a fold of the training data): exactly the model a fit
+    /// on the rest would give, with features whose remaining count is below `min_count` treated
+    /// as unknown. Used for cross-validated calibration without refitting; written to `scores`.
     pub(crate) fn scores_without(
         &self,
-        row: &SparseCounts,
+        row: &[(FeatureId, u32)],
         held_out: &HeldOut,
         min_count: u64,
-    ) -> Vec<f64> {
-        let c_n = self.n_classes;
-        let mut scores = vec![0.0; c_n];
+        scores: &mut [f64],
+    ) {
+        match self.n_classes {
+            2 => self.scores_without_n::<2>(row, held_out, min_count, scores),
+            3 => self.scores_without_n::<3>(row, held_out, min_count, scores),
+            _ => self.scores_without_n::<0>(row, held_out, min_count, scores),
+        }
+    }
+
+    /// [`NaiveBayes::scores_without`] for `C` classes (0: any number), the same arithmetic.
+    #[inline]
+    fn scores_without_n<const C: usize>(
+        &self,
+        row: &[(FeatureId, u32)],
+        held_out: &HeldOut,
+        min_count: u64,
+        scores: &mut [f64],
+    ) {
+        let c_n = if C == 0 { self.n_classes } else { C };
+        scores.iter_mut().for_each(|s| *s = 0.0);
         let mut n = 0u64;
-        let mut held_row = vec![0u64; c_n];
         for &(f, k) in row {
             let start = f as usize * c_n;
             let all = &self.counts[start..start + c_n];
-            held_out.row(f, &mut held_row);
-            let remaining_total: u64 = all.iter().zip(&held_row).map(|(a, h)| a - h).sum();
+            let held = &held_out.counts[start..start + c_n];
+            let remaining_total: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
             if remaining_total < min_count {
                 continue;
             }
             n += k as u64;
-            for ((score, &a), &h) in scores.iter_mut().zip(all).zip(&held_row) {
+            for ((score, &a), &h) in scores.iter_mut().zip(all).zip(held) {
                 let n_fc = a - h;
                 let w = match self.settings.kind {
-                    NaiveBayesKind::Multinomial => self.ln_alpha(n_fc),
-                    NaiveBayesKind::Complement => -self.ln_alpha(remaining_total - n_fc),
+                    NaiveBayesKind::Multinomial => held_out.ln_alpha(n_fc, self.settings.alpha),
+                    NaiveBayesKind::Complement => {
+                        -held_out.ln_alpha(remaining_total - n_fc, self.settings.alpha)
+                    }
                 };
                 *score += k as f64 * w;
             }
@@ -281,7 +366,6 @@ impl NaiveBayes {
         {
             *s += b - n as f64 * d;
         }
-        scores
     }
 
     /// `ln(n + alpha)`, from the table for small `n`.
@@ -465,24 +549,96 @@ impl NaiveBayes {
             class_terms(&self.settings, &self.class_docs, &self.class_tokens, v);
         self.bias = bias;
         self.per_token = per_token;
-        let mut weights = std::mem::take(&mut self.weights);
-        weights.clear();
-        weights.reserve(self.counts.len());
-        for row in self.counts.chunks_exact(c_n) {
+        let sign = match self.settings.kind {
+            NaiveBayesKind::Multinomial => 1.0,
+            NaiveBayesKind::Complement => -1.0,
+        };
+        self.code_weights = self.ln_table[..ESCAPE as usize]
+            .iter()
+            .map(|w| sign * w)
+            .collect();
+        let mut codes = std::mem::take(&mut self.codes);
+        codes.clear();
+        codes.reserve(self.counts.len());
+        let mut escaped = Vec::new();
+        for (f, row) in self.counts.chunks_exact(c_n).enumerate() {
             let total: u64 = row.iter().sum();
-            for &n in row {
-                weights.push(match self.settings.kind {
-                    NaiveBayesKind::Multinomial => self.ln_alpha(n),
-                    NaiveBayesKind::Complement => -self.ln_alpha(total - n),
-                });
+            // The count whose logarithm is a cell's weight.
+            let counted = |n: u64| match self.settings.kind {
+                NaiveBayesKind::Multinomial => n,
+                NaiveBayesKind::Complement => total - n,
+            };
+            if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
+                codes.extend(std::iter::repeat(ESCAPE).take(c_n));
+                let weights: Vec<f64> = row
+                    .iter()
+                    .map(|&n| sign * self.ln_alpha(counted(n)))
+                    .collect();
+                escaped.push((f as FeatureId, weights));
+            } else {
+                codes.extend(row.iter().map(|&n| counted(n) as u8));
             }
         }
-        self.weights = weights;
+        self.codes = codes;
+        self.escaped = EscapedRows::new(escaped, c_n);
     }
 }
 
 /// Size of the table of `ln(n + alpha)` used when deriving weights.
 const LN_TABLE: usize = 256;
+
+/// The weight code of the cells of a feature whose weights are kept in full in [`EscapedRows`]
+/// (a feature with a count of this or more).
+const ESCAPE: u8 = u8::MAX;
+
+/// The full rows of weights of the few features that cannot be coded in a byte, found by an
+/// open-addressing table keyed by feature (small, so it stays in cache).
+#[derive(Debug, Clone, Default)]
+struct EscapedRows {
+    /// `(feature, row)` slots, a power of two of them, at most half full; `u32::MAX` is empty.
+    slots: Vec<(FeatureId, u32)>,
+    /// The rows, `n_classes` weights each.
+    weights: Vec<f64>,
+}
+
+impl EscapedRows {
+    fn new(rows: Vec<(FeatureId, Vec<f64>)>, n_classes: usize) -> EscapedRows {
+        let size = (2 * rows.len()).next_power_of_two().max(2);
+        let mut slots = vec![(FeatureId::MAX, 0u32); size];
+        let mut weights = Vec::with_capacity(rows.len() * n_classes);
+        for (i, (f, row)) in rows.into_iter().enumerate() {
+            let mut k = Self::start(f, size);
+            while slots[k].0 != FeatureId::MAX {
+                k = (k + 1) & (size - 1);
+            }
+            slots[k] = (f, i as u32);
+            weights.extend(row);
+        }
+        EscapedRows { slots, weights }
+    }
+
+    #[inline]
+    fn start(f: FeatureId, size: usize) -> usize {
+        ((f as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (size - 1)
+    }
+
+    /// The row of weights of an escaped feature (every feature coded [`ESCAPE`] has one).
+    #[inline]
+    fn row(&self, f: FeatureId, n_classes: usize) -> &[f64] {
+        let size = self.slots.len();
+        let mut k = Self::start(f, size);
+        loop {
+            match self.slots[k] {
+                (g, row) if g == f => {
+                    let start = row as usize * n_classes;
+                    return &self.weights[start..start + n_classes];
+                }
+                (FeatureId::MAX, _) => return &[],
+                _ => k = (k + 1) & (size - 1),
+            }
+        }
+    }
+}
 
 /// The per-class bias and per-token normaliser, from class counts and vocabulary size `v`.
 fn class_terms(
@@ -514,40 +670,89 @@ fn class_terms(
     (bias, per_token)
 }
 
-/// The counts of a held-out fold, for [`NaiveBayes::scores_without`].
+/// The counts of a held-out fold, for [`NaiveBayes::scores_without`]: dense, so that scoring
+/// reads them without hashing, and reused fold after fold (only the cells a fold touched are
+/// cleared).
 #[derive(Debug, Clone)]
 pub(crate) struct HeldOut {
     n_classes: usize,
-    /// Feature → its slot in `counts`, for the features the fold contains.
-    slots: rustc_hash::FxHashMap<FeatureId, u32>,
-    /// The fold's counts, `n_classes` per slot.
+    /// The fold's counts, `n_classes` per feature; zero outside the fold.
     counts: Vec<u64>,
+    /// The features the fold has...
+    touched: Vec<FeatureId>,
+    /// ...marked with the number of the fold that last touched them.
+    mark: Vec<u32>,
+    fold: u32,
+    /// `ln(n + alpha)` for every `n` up to the model's largest count (bounded): the weights of
+    /// large counts without a logarithm each.
+    ln_table: Vec<f64>,
     /// The class bias and per-token normaliser of the model without the fold.
     bias: Vec<f64>,
     per_token: Vec<f64>,
 }
 
+/// The largest table of logarithms [`HeldOut`] builds (larger counts take a logarithm each).
+const MAX_HELD_OUT_LN_TABLE: u64 = 1 << 20;
+
 impl HeldOut {
-    /// The counts of `rows` (with their classes) as held out from `model`.
-    pub(crate) fn new(
+    /// Room for the folds of `model`'s training data; nothing held out yet.
+    pub(crate) fn new(model: &NaiveBayes) -> HeldOut {
+        let largest = model.counts.iter().copied().max().unwrap_or(0);
+        let total = model.class_tokens.iter().sum::<u64>();
+        let top = match model.settings.kind {
+            NaiveBayesKind::Multinomial => largest,
+            NaiveBayesKind::Complement => total,
+        }
+        .min(MAX_HELD_OUT_LN_TABLE);
+        let alpha = model.settings.alpha;
+        HeldOut {
+            n_classes: model.n_classes,
+            counts: vec![0; model.counts.len()],
+            touched: Vec::new(),
+            mark: vec![0; model.n_features()],
+            fold: 0,
+            ln_table: (0..=top).map(|n| (n as f64 + alpha).ln()).collect(),
+            bias: Vec::new(),
+            per_token: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn ln_alpha(&self, n: u64, alpha: f64) -> f64 {
+        match self.ln_table.get(n as usize) {
+            Some(&w) => w,
+            None => (n as f64 + alpha).ln(),
+        }
+    }
+
+    /// Holds out `rows` (sorted sparse counts, with their classes) from `model`, replacing the
+    /// fold held before.
+    pub(crate) fn hold<'r>(
+        &mut self,
         model: &NaiveBayes,
-        rows: &[(&SparseCounts, usize)],
+        rows: impl Iterator<Item = (&'r [(FeatureId, u32)], usize)>,
         min_count: u64,
-    ) -> HeldOut {
-        let c_n = model.n_classes;
-        let mut slots: rustc_hash::FxHashMap<FeatureId, u32> = Default::default();
-        let mut counts: Vec<u64> = Vec::new();
+    ) {
+        let c_n = self.n_classes;
+        for &f in &self.touched {
+            let start = f as usize * c_n;
+            self.counts[start..start + c_n]
+                .iter_mut()
+                .for_each(|x| *x = 0);
+        }
+        self.touched.clear();
+        self.fold += 1;
         let mut class_docs = vec![0; c_n];
         let mut class_tokens = vec![0; c_n];
         for (row, c) in rows {
-            class_docs[*c] += 1;
-            for &(f, k) in row.iter() {
-                let slot = *slots.entry(f).or_insert_with(|| {
-                    counts.extend(std::iter::repeat(0).take(c_n));
-                    (counts.len() / c_n - 1) as u32
-                });
-                counts[slot as usize * c_n + *c] += k as u64;
-                class_tokens[*c] += k as u64;
+            class_docs[c] += 1;
+            for &(f, k) in row {
+                if self.mark[f as usize] != self.fold {
+                    self.mark[f as usize] = self.fold;
+                    self.touched.push(f);
+                }
+                self.counts[f as usize * c_n + c] += k as u64;
+                class_tokens[c] += k as u64;
             }
         }
         // Features whose count outside the fold falls below `min_count` would not exist in a
@@ -559,9 +764,10 @@ impl HeldOut {
             .zip(&class_tokens)
             .map(|(a, h)| a - h)
             .collect();
-        for (&f, &slot) in &slots {
-            let held = &counts[slot as usize * c_n..(slot as usize + 1) * c_n];
-            let all = &model.counts[f as usize * c_n..(f as usize + 1) * c_n];
+        for &f in &self.touched {
+            let start = f as usize * c_n;
+            let held = &self.counts[start..start + c_n];
+            let all = &model.counts[start..start + c_n];
             let remaining: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
             if remaining < min_count {
                 lost += 1;
@@ -576,39 +782,22 @@ impl HeldOut {
             .zip(&class_docs)
             .map(|(a, h)| a - h)
             .collect();
-        let (bias, per_token) = class_terms(
+        (self.bias, self.per_token) = class_terms(
             &model.settings,
             &docs,
             &tokens,
             (model.n_features() - lost) as f64,
         );
-        HeldOut {
-            n_classes: c_n,
-            slots,
-            counts,
-            bias,
-            per_token,
-        }
-    }
-
-    fn row(&self, f: FeatureId, out: &mut [u64]) {
-        match self.slots.get(&f) {
-            Some(&slot) => out.copy_from_slice(
-                &self.counts[slot as usize * self.n_classes..(slot as usize + 1) * self.n_classes],
-            ),
-            None => out.iter_mut().for_each(|x| *x = 0),
-        }
     }
 }
 
-/// The probabilities `softmax(scores / temperature)`, with the maximum shifted out first so that
-/// no exponent overflows however long the message.
-pub(crate) fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
+/// The probabilities `softmax(scores / temperature)` into `probs`, with the maximum shifted out
+/// first so that no exponent overflows however long the message.
+pub(crate) fn softmax_into(scores: &[f64], temperature: f64, probs: &mut [f64]) {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut probs: Vec<f64> = scores
-        .iter()
-        .map(|s| ((s - max) / temperature).exp())
-        .collect();
+    for (p, s) in probs.iter_mut().zip(scores) {
+        *p = ((s - max) / temperature).exp();
+    }
     let sum: f64 = probs.iter().sum();
     if sum.is_finite() && sum > 0.0 {
         probs.iter_mut().for_each(|p| *p /= sum);
@@ -616,6 +805,13 @@ pub(crate) fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
         let k = probs.len() as f64;
         probs.iter_mut().for_each(|p| *p = 1.0 / k);
     }
+}
+
+/// [`softmax_into`] a new vector.
+#[cfg(test)]
+pub(crate) fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
+    let mut probs = vec![0.0; scores.len()];
+    softmax_into(scores, temperature, &mut probs);
     probs
 }
 
@@ -687,11 +883,13 @@ mod tests {
     fn held_out_scores_equal_a_refit() {
         let nb = toy(NaiveBayesKind::Multinomial);
         let held: SparseCounts = vec![(0, 1), (1, 1)];
-        let h = HeldOut::new(&nb, &[(&held, 0)], 1);
+        let mut h = HeldOut::new(&nb);
+        h.hold(&nb, [(&held[..], 0)].into_iter(), 1);
         let refit =
             NaiveBayes::from_counts(*nb.settings(), 2, vec![2, 0, 0, 1, 0, 4], vec![1, 3]).unwrap();
         let row = vec![(0, 1), (2, 2)];
-        let a = nb.scores_without(&row, &h, 1);
+        let mut a = vec![0.0; 2];
+        nb.scores_without(&row, &h, 1, &mut a);
         let b = refit.scores(&row);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
@@ -709,10 +907,14 @@ mod tests {
         };
         let nb = NaiveBayes::from_counts(settings, 2, vec![3, 2, 1, 1, 2, 4], vec![3, 3]).unwrap();
         let held: SparseCounts = vec![(1, 1)];
-        let h = HeldOut::new(&nb, &[(&held, 0)], 2);
+        let mut h = HeldOut::new(&nb);
+        // Holding out another fold first must leave nothing behind.
+        h.hold(&nb, [(&[(0, 2), (1, 1)][..], 1)].into_iter(), 2);
+        h.hold(&nb, [(&held[..], 0)].into_iter(), 2);
         // The refit: features 0 and 2 only (feature 1's remaining count is 1), docs [2, 3].
         let refit = NaiveBayes::from_counts(settings, 2, vec![3, 2, 2, 4], vec![2, 3]).unwrap();
-        let a = nb.scores_without(&vec![(0, 1), (2, 1)], &h, 2);
+        let mut a = vec![0.0; 2];
+        nb.scores_without(&[(0, 1), (2, 1)], &h, 2, &mut a);
         let b = refit.scores(&vec![(0, 1), (1, 1)]);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");

@@ -11,9 +11,14 @@ use std::sync::OnceLock;
 use crate::classifier::Classifier;
 use crate::dataset::{read_examples, CsvOptions, Example};
 use crate::error::Result;
+use crate::linkedin::{read_labelled_conversations, ConversationCategory};
 
 /// The file of the shipped notes, relative to the project's `datasets/` directory.
 pub const PRETRAINED_NOTES: &str = "connection_requests.csv";
+
+/// The file of the shipped labelled inbox conversations, relative to `datasets/`, in the
+/// labelled message-data layout ([`LabelledConversationReader`](crate::linkedin::LabelledConversationReader)).
+pub const PRETRAINED_CONVERSATIONS: &str = "messages.csv";
 
 /// The shipped model: `datasets/connection_requests.model`.
 const PRETRAINED_MODEL: &[u8] = include_bytes!("../datasets/connection_requests.model");
@@ -54,15 +59,40 @@ impl Classifier {
 }
 
 /// The examples the pretrained model is trained on, read from the project's `datasets/`
-/// directory: every note of [`PRETRAINED_NOTES`] (`text,label,voice`), in file order, with its
-/// voice as its [group](Example::with_group) so that calibration is fitted leaving one voice out.
+/// directory:
 ///
-/// `cargo run --release --example build_pretrained` trains the shipped model on exactly these
-/// (with the default [`Trainer`](crate::Trainer)); add your own examples to them to extend it.
+/// 1. every note of [`PRETRAINED_NOTES`] (`text,label,voice`), in file order, with its voice as
+///    its [group](Example::with_group);
+/// 2. then every conversation of [`PRETRAINED_CONVERSATIONS`] labelled `sales`,
+///    `known-contact` or `personal`, as the text the conversation verdicts read
+///    ([`conversation_text`](crate::linkedin::conversation_text)), grouped by voice: the part of
+///    the conversation id before its first `-` (`jobs-017` is voice `messages/jobs`).
+///    Conversations labelled `automated`, `group` or `outreach` are decided by rules, not by the
+///    model, and are left out.
+///
+/// Calibration is then fitted leaving one voice out. `cargo run --release --example
+/// build_pretrained` trains the shipped model on exactly these (with the default
+/// [`Trainer`](crate::Trainer)); add your own examples to them to extend it.
 ///
 /// # Errors
-/// As [`read_examples`], naming the file and line.
+/// As [`read_examples`] and [`LabelledConversationReader`](crate::linkedin::LabelledConversationReader), naming the file and line.
 pub fn pretrained_training_set(datasets_dir: impl AsRef<Path>) -> Result<Vec<Example>> {
-    let notes = datasets_dir.as_ref().join(PRETRAINED_NOTES);
-    read_examples(notes, &CsvOptions::csv().group_column("voice"))
+    let dir = datasets_dir.as_ref();
+    let mut examples = read_examples(
+        dir.join(PRETRAINED_NOTES),
+        &CsvOptions::csv().group_column("voice"),
+    )?;
+    for conversation in read_labelled_conversations(dir.join(PRETRAINED_CONVERSATIONS))? {
+        let decided_by_model = matches!(
+            conversation.label,
+            ConversationCategory::Sales
+                | ConversationCategory::KnownContact
+                | ConversationCategory::Personal
+        );
+        if let (true, Some(example)) = (decided_by_model, conversation.example()) {
+            let voice = conversation.id.split('-').next().unwrap_or_default();
+            examples.push(example.with_group(format!("messages/{voice}")));
+        }
+    }
+    Ok(examples)
 }

@@ -255,7 +255,7 @@ mod tests {
         for text in ["", "🙌", "zxqv wplk", "   "] {
             let p = clf.classify(text);
             assert!(
-                p.is_unsure() && !p.has_signal() && p.evidence(5).is_empty(),
+                p.is_unsure() && !p.has_signal() && p.evidence(text, 5).is_empty(),
                 "{text:?}"
             );
             let v = TriagePolicy::new().verdict(&p).unwrap();

@@ -964,3 +964,514 @@ fn no_progress_bar_when_standard_error_is_not_a_terminal() {
     );
     assert!(!r.stderr.contains("triaging"), "{}", r.stderr);
 }
+
+// The inbox and the whole export (#14, #16): `messages.csv`, both files, the export folder.
+
+const MESSAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sample_messages.csv");
+/// The model labels: corrections are made to one of these.
+const LABELS: [&str; 3] = ["sales", "known-contact", "personal"];
+
+/// The rows of a CSV file whose `column` is `value`.
+fn rows_where<'a>(
+    table: &'a [Vec<String>],
+    column_name: &str,
+    value: &str,
+) -> Vec<&'a Vec<String>> {
+    let c = column(table, column_name);
+    table[1..].iter().filter(|r| r[c] == value).collect()
+}
+
+/// The sum of the `messages` column of a conversations file.
+fn messages_in(table: &[Vec<String>]) -> u64 {
+    let m = column(table, "messages");
+    table[1..]
+        .iter()
+        .map(|r| r[m].parse::<u64>().unwrap())
+        .sum()
+}
+
+/// A made-up export folder holding copies of the sample files under the given names.
+fn export_folder(s: &Sandbox, name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = s.path(name);
+    fs::create_dir_all(&dir).unwrap();
+    for (source, file_name) in files {
+        fs::copy(source, dir.join(file_name)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn triage_help_names_the_inbox_and_the_new_options() {
+    let s = Sandbox::new("help-inbox");
+    let r = s.run(&["triage", "--help"]).ok();
+    for words in [
+        "--conversations-out <FILE>",
+        "--me <NAME_OR_URL>",
+        "--out <FILE>",
+        "--reply <TEXT>",
+        "messages.csv",
+        "Invitations.csv",
+        "folder",
+        "follow-ups",
+        "archived",
+        "unreadable",
+    ] {
+        assert!(r.stdout.contains(words), "{words:?} in {}", r.stdout);
+    }
+    let r = s.run(&["learn", "--help"]).ok();
+    assert!(r.stdout.contains("--conversations-out"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("nopitch learn conversations.csv"),
+        "{}",
+        r.stdout
+    );
+    let top = s.run(&["--help"]).ok();
+    assert!(top.stdout.contains("messages.csv"), "{}", top.stdout);
+}
+
+#[test]
+fn triage_a_messages_file_prints_conversations_and_writes_one_row_each() {
+    let s = Sandbox::new("inbox");
+    let out = s.path("conversations.csv");
+    let reply = "Thanks, but I only connect with people I have worked with.";
+    let r = s
+        .run(&[
+            "triage",
+            MESSAGES,
+            "--conversations-out",
+            out.to_str().unwrap(),
+            "--reply",
+            reply,
+        ])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("49 messages in 25 conversations; owner Jordan Ellis"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("0 unreadable rows"), "{}", r.stdout);
+    assert!(!r.stdout.contains("invitations"), "{}", r.stdout);
+    assert!(r.stderr.contains("nopitch learn"), "{}", r.stderr);
+
+    let table = rows(&out);
+    assert_eq!(
+        table[0],
+        nopitch::review::CONVERSATION_COLUMNS.map(String::from)
+    );
+    // One row per conversation; their messages add up to the file's rows.
+    assert_eq!(table.len() - 1, 25);
+    assert_eq!(messages_in(&table), 49);
+    let (category, verdict, action, reply_column, follow_ups, last, sender, text) = (
+        column(&table, "category"),
+        column(&table, "verdict"),
+        column(&table, "action"),
+        column(&table, "reply"),
+        column(&table, "follow_ups"),
+        column(&table, "last_follow_up"),
+        column(&table, "sender"),
+        column(&table, "text"),
+    );
+    assert!(table[1..].iter().all(|r| r[category] == r[verdict]));
+    // The reply is printed once for each declined conversation, and written in its row; an
+    // automated conversation is archived, never answered.
+    let declined = rows_where(&table, "action", "decline").len();
+    assert!(declined > 0);
+    assert_eq!(
+        r.stdout.matches(&format!("reply: {reply}")).count(),
+        declined
+    );
+    for row in &table[1..] {
+        assert_eq!(
+            row[action] == "decline",
+            row[reply_column] == reply,
+            "{row:?}"
+        );
+        if row[category] == "automated" {
+            assert!(
+                matches!(row[action].as_str(), "archive" | "review"),
+                "{row:?}"
+            );
+        }
+    }
+    assert!(!rows_where(&table, "category", "automated").is_empty());
+    // Each conversation is printed with its sender and its unanswered follow-ups, and the date of
+    // the last one.
+    for row in &table[1..] {
+        assert!(
+            r.stdout.contains(&format!("  {:<24} ", row[sender])),
+            "{row:?}"
+        );
+        if row[follow_ups] != "0" {
+            let shown = format!("follow-ups {}, last {}", row[follow_ups], row[last]);
+            assert!(r.stdout.contains(&shown), "{shown} in {}", r.stdout);
+        }
+    }
+    assert!(table[1..].iter().any(|r| r[follow_ups] != "0"));
+    // Pitches first.
+    let sections: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(':') && !l.starts_with(' '))
+        .collect();
+    assert_eq!(sections.first(), Some(&"sales:"), "{sections:?}");
+    // The text the model read: the other party's words, never empty for a pitch.
+    assert!(rows_where(&table, "category", "sales")
+        .iter()
+        .all(|r| !r[text].is_empty()));
+
+    // --out writes invitations, which a messages file does not have: a usage error, before any
+    // work.
+    let r = s
+        .run(&[
+            "triage",
+            MESSAGES,
+            "--out",
+            s.path("x.csv").to_str().unwrap(),
+        ])
+        .usage_error();
+    assert!(r.stderr.contains("--conversations-out"), "{}", r.stderr);
+    assert!(!s.path("x.csv").exists());
+    // An output never overwrites an input.
+    let copy = s.path("messages.csv");
+    fs::copy(MESSAGES, &copy).unwrap();
+    let c = copy.to_str().unwrap();
+    s.run(&["triage", c, "--conversations-out", c])
+        .usage_error();
+    assert_eq!(fs::read(&copy).unwrap(), fs::read(MESSAGES).unwrap());
+    // A conversations file is a triage file, not an export.
+    let r = s.run(&["triage", out.to_str().unwrap()]).input_error();
+    assert!(r.stderr.contains("already a triage file"), "{}", r.stderr);
+}
+
+#[test]
+fn triage_both_files_given_joins_them_in_one_report() {
+    let s = Sandbox::new("both");
+    let (inv, conv) = (s.path("invitations.csv"), s.path("conversations.csv"));
+    // In either order: the files are told apart by their header.
+    let r = s
+        .run(&[
+            "triage",
+            MESSAGES,
+            SAMPLE,
+            "--out",
+            inv.to_str().unwrap(),
+            "--conversations-out",
+            conv.to_str().unwrap(),
+        ])
+        .ok();
+    let invitations_at = r
+        .stdout
+        .find("34 incoming invitations")
+        .expect("invitations");
+    let conversations_at = r
+        .stdout
+        .find("49 messages in 25 conversations; owner Jordan Ellis (from the invitations)")
+        .expect("conversations");
+    assert!(
+        invitations_at < conversations_at,
+        "invitations first: {}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("joined with their sender's conversation"),
+        "{}",
+        r.stdout
+    );
+
+    let invitations = rows(&inv);
+    assert_eq!(invitations.len() - 1, 40, "rows in = rows out");
+    let header = &invitations[0];
+    let added: Vec<&str> = nopitch::review::ADDED_COLUMNS
+        .into_iter()
+        .chain(nopitch::review::JOINED_COLUMNS)
+        .collect();
+    assert_eq!(header[header.len() - added.len()..], added[..]);
+    // Helena Sorensen's invitation has no note: it takes the verdict of her conversation.
+    let helena = rows_where(&invitations, "From", "Helena Sorensen")[0];
+    let col = |name: &str| column(&invitations, name);
+    assert_eq!(helena[col("Message")], "");
+    assert_eq!(helena[col("verdict_from")], "conversation");
+    assert_eq!(helena[col("joined_by")], "profile-url");
+    let conversations = rows(&conv);
+    let hers = rows_where(
+        &conversations,
+        "conversation_id",
+        &helena[col("conversation")],
+    );
+    assert_eq!(hers.len(), 1);
+    let category = column(&conversations, "category");
+    assert_eq!(helena[col("category")], hers[0][category]);
+    assert_eq!(messages_in(&conversations), 49);
+}
+
+#[test]
+fn triage_an_export_folder_and_learn_its_invitations_file() {
+    let s = Sandbox::new("folder");
+    // LinkedIn's names, in any case.
+    let folder = export_folder(
+        &s,
+        "Basic_LinkedInDataExport",
+        &[(SAMPLE, "INVITATIONS.CSV"), (MESSAGES, "Messages.csv")],
+    );
+    let inv = s.path("invitations.csv");
+    let r = s
+        .run(&[
+            "triage",
+            folder.to_str().unwrap(),
+            "--out",
+            inv.to_str().unwrap(),
+            "--conversations-out",
+            s.path("conversations.csv").to_str().unwrap(),
+        ])
+        .ok();
+    assert!(r.stdout.contains("34 incoming invitations"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("49 messages in 25 conversations"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("INVITATIONS.CSV"), "{}", r.stdout);
+
+    // Correct the invitations file of the folder triage: a note weighed with its sender's
+    // conversation is learned (with a word about the conversation); a no-note invitation that
+    // took its conversation's verdict has no note to learn.
+    let mut table = rows(&inv);
+    let (c, v, from) = (
+        column(&table, "category"),
+        column(&table, "verdict"),
+        column(&table, "verdict_from"),
+    );
+    let weighed = (1..table.len())
+        .find(|&i| table[i][from] == "note+conversation" && LABELS.contains(&table[i][v].as_str()))
+        .expect("a note weighed with its conversation");
+    let other = LABELS.iter().find(|l| **l != table[weighed][v]).unwrap();
+    table[weighed][c] = other.to_string();
+    let no_note = (1..table.len())
+        .find(|&i| table[i][from] == "conversation" && LABELS.contains(&table[i][v].as_str()))
+        .expect("a no-note invitation judged by its conversation");
+    let other = LABELS.iter().find(|l| **l != table[no_note][v]).unwrap();
+    table[no_note][c] = other.to_string();
+    write_rows(&inv, &table);
+    let r = s.run(&["learn", inv.to_str().unwrap()]).ok();
+    assert!(r.stdout.contains("learned 1 correction"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "the invitation on line {} was also judged by its sender's conversation",
+            weighed + 1
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "line {}: the invitation has no note; its person's conversation is",
+            no_note + 1
+        )),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn triage_a_folder_with_one_of_the_two_files() {
+    let s = Sandbox::new("one-file");
+    let messages_only = export_folder(&s, "messages-only", &[(MESSAGES, "messages.csv")]);
+    let r = s.run(&["triage", messages_only.to_str().unwrap()]).ok();
+    assert!(
+        r.stdout.contains("49 messages in 25 conversations"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("owner Jordan Ellis (in every conversation)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("invitations"), "{}", r.stdout);
+    s.run(&[
+        "triage",
+        messages_only.to_str().unwrap(),
+        "--out",
+        s.path("x.csv").to_str().unwrap(),
+    ])
+    .usage_error();
+
+    let invitations_only = export_folder(&s, "invitations-only", &[(SAMPLE, "invitations.csv")]);
+    let r = s.run(&["triage", invitations_only.to_str().unwrap()]).ok();
+    assert!(r.stdout.contains("34 incoming invitations"), "{}", r.stdout);
+    assert!(!r.stdout.contains("conversations"), "{}", r.stdout);
+    let r = s
+        .run(&[
+            "triage",
+            invitations_only.to_str().unwrap(),
+            "--conversations-out",
+            s.path("x.csv").to_str().unwrap(),
+        ])
+        .usage_error();
+    assert!(r.stderr.contains("no messages.csv"), "{}", r.stderr);
+    // Without messages the invitations are not joined: no join columns.
+    let out = s.path("inv.csv");
+    s.run(&[
+        "triage",
+        invitations_only.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    let header = &rows(&out)[0];
+    assert!(header.ends_with(&nopitch::review::ADDED_COLUMNS.map(String::from)));
+}
+
+#[test]
+fn an_unreadable_message_row_is_counted_listed_and_kept() {
+    let s = Sandbox::new("inbox-damaged");
+    let original = fs::read_to_string(MESSAGES).unwrap();
+    let (header, rest) = original.split_once('\n').unwrap();
+    // One field too few, on line 2.
+    let damaged = format!(
+        "{header}\n2-damaged,,Ana Li,,Jordan Ellis,,2026-01-04 10:00:00 UTC,,Hello there,INBOX\n{rest}"
+    );
+    let messages = s.path("messages.csv");
+    fs::write(&messages, damaged).unwrap();
+    let out = s.path("conversations.csv");
+    let r = s
+        .run(&[
+            "triage",
+            messages.to_str().unwrap(),
+            "--conversations-out",
+            out.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("50 messages in 25 conversations"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("1 unreadable row;"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("  line 2: wrong number of fields"),
+        "{}",
+        r.stdout
+    );
+    let table = rows(&out);
+    assert_eq!(table.len() - 1, 26);
+    assert_eq!(messages_in(&table), 50, "rows in = rows out");
+    let kept = rows_where(&table, "category", "unreadable");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0][0], "2-damaged");
+    assert_eq!(kept[0][column(&table, "line")], "2");
+    assert_eq!(kept[0][column(&table, "text")], "Hello there");
+}
+
+#[test]
+fn learning_an_edited_conversations_file_changes_the_next_verdict() {
+    let s = Sandbox::new("learn-inbox");
+    let messages = s.path("messages.csv");
+    fs::write(
+        &messages,
+        format!(
+            "CONVERSATION ID,FROM,TO,DATE,SUBJECT,CONTENT\n\
+             club,Emily Zhang,Jordan Ellis,2026-01-05 09:00:00 UTC,A talk for the kids?,\"{CODING_CLUB}\"\n\
+             mine,Jordan Ellis,Tom Becker,2026-01-06 09:00:00 UTC,,\"Hi Tom, would love your view on our ERP shortlist.\"\n"
+        ),
+    )
+    .unwrap();
+    let (m, out) = (messages.to_str().unwrap(), s.path("conversations.csv"));
+    let o = out.to_str().unwrap();
+    s.run(&[
+        "triage",
+        m,
+        "--me",
+        "Jordan Ellis",
+        "--conversations-out",
+        o,
+    ])
+    .ok();
+    let mut table = rows(&out);
+    let (id, c, v, text) = (
+        column(&table, "conversation_id"),
+        column(&table, "category"),
+        column(&table, "verdict"),
+        column(&table, "text"),
+    );
+    let club = (1..table.len()).find(|&i| table[i][id] == "club").unwrap();
+    let mine = (1..table.len()).find(|&i| table[i][id] == "mine").unwrap();
+    // The text the model read: the subject line, then the message.
+    assert_eq!(
+        table[club][text],
+        format!("A talk for the kids?\n{CODING_CLUB}")
+    );
+    assert_eq!(table[mine][v], "outreach");
+    let before = table[club][v].clone();
+    assert!(LABELS.contains(&before.as_str()), "{before}");
+    let corrected = LABELS.iter().find(|l| **l != before).unwrap().to_string();
+    table[club][c] = corrected.clone();
+    table[mine][c] = "sales".into(); // decided by the rules (you wrote first): nothing to learn
+    write_rows(&out, &table);
+
+    let r = s.run(&["learn", o]).ok();
+    assert!(r.stdout.contains("learned 1 correction"), "{}", r.stdout);
+    // Lines as in the file: the first row spans lines 2 and 3 (its text is the subject line,
+    // then the message).
+    assert_eq!((club, mine), (1, 2));
+    assert!(
+        r.stdout
+            .contains("line 2: \"A talk for the kids? Hi Jordan"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("line 4: the verdict outreach comes from nopitch's rules"),
+        "{}",
+        r.stdout
+    );
+    let log = fs::read_to_string(s.home().join("corrections.csv")).unwrap();
+    assert!(
+        log.contains(&format!("\"A talk for the kids?\n{CODING_CLUB}\"")),
+        "{log}"
+    );
+
+    // The next triage follows the correction.
+    let again = s.path("again.csv");
+    let r = s
+        .run(&[
+            "triage",
+            m,
+            "--me",
+            "Jordan Ellis",
+            "--conversations-out",
+            again.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(r.stderr.contains("model: personal"), "{}", r.stderr);
+    let after = rows(&again);
+    let club_after = rows_where(&after, "conversation_id", "club")[0];
+    assert_eq!(club_after[column(&after, "verdict")], corrected);
+}
+
+/// `--mark` prints each note with its evidence marked, in the note's own words: the marked text
+/// without its brackets is the note as written.
+#[test]
+fn classify_and_triage_mark_the_evidence_in_the_note() {
+    let s = Sandbox::new("mark");
+    let note = "We buy used office computers and laptops, can I send you a quote?";
+    let r = s.run(&["classify", "--mark", note]).ok();
+    let marked = r
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("marked: "))
+        .unwrap_or_else(|| panic!("no marked line: {}", r.stdout));
+    assert!(marked.contains('['), "{marked}");
+    assert_eq!(marked.replace(['[', ']'], ""), note);
+    let r = s.run(&["triage", SAMPLE, "--mark"]).ok();
+    let notes: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("note: "))
+        .collect();
+    assert!(!notes.is_empty(), "{}", r.stdout);
+    assert!(notes.iter().any(|n| n.contains('[')), "{}", r.stdout);
+}

@@ -6,9 +6,10 @@
 use std::io::Cursor;
 
 use nopitch::linkedin::{
-    triage, triage_messages, write_conversations_csv, write_invitations_csv, ConversationJudge,
-    Damage, ExportInvitation, InvitationReader, InvitationsTriage, MessageReader, Record, Triage,
+    triage, triage_messages, ConversationJudge, Damage, ExportInvitation, InvitationReader,
+    InvitationsTriage, MessageReader, Record, Triage,
 };
+use nopitch::review::{write_conversations, write_invitations, ADDED_COLUMNS};
 use nopitch::{Classifier, ErrorKind, TriagePolicy};
 
 const MESSAGES: &str = include_str!("../datasets/sample_messages.csv");
@@ -70,7 +71,7 @@ fn messages_rows_in_equal_rows_out() {
     // The output keeps every row: one per conversation plus one per unreadable record, and the
     // `messages` column adds up to the rows of the input.
     let mut out = Vec::new();
-    write_conversations_csv(&inbox, &mut out).unwrap();
+    write_conversations(&mut out, &inbox).unwrap();
     let mut r = csv::Reader::from_reader(out.as_slice());
     let h = r.headers().unwrap().clone();
     let (messages, category, line, evidence) = (
@@ -98,6 +99,18 @@ fn messages_rows_in_equal_rows_out() {
         unreadable[2]
     );
     assert_eq!(&unreadable[2][0], "2-broken-quote");
+    // The verdict column says so too (an edit of the category is no correction), and the
+    // content is kept as far as it could be read.
+    let (verdict, text) = (
+        h.iter().position(|c| c == "verdict").unwrap(),
+        h.iter().position(|c| c == "text").unwrap(),
+    );
+    assert!(unreadable.iter().all(|r| &r[verdict] == "unreadable"));
+    assert!(
+        unreadable[2][text].contains("this quote never closes"),
+        "{:?}",
+        unreadable[2]
+    );
 }
 
 #[test]
@@ -183,9 +196,12 @@ fn invitations_rows_in_equal_rows_out() {
         joined: false,
     };
     let mut csv_out = Vec::new();
-    write_invitations_csv(&out, &mut csv_out).unwrap();
+    write_invitations(&mut csv_out, &out).unwrap();
     let mut r = csv::Reader::from_reader(csv_out.as_slice());
-    assert_eq!(r.headers().unwrap().len(), headers.len() + 4);
+    assert_eq!(
+        r.headers().unwrap().len(),
+        headers.len() + ADDED_COLUMNS.len()
+    );
     let written: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(written.len(), rows + 2);
     let category = headers.len();

@@ -265,3 +265,63 @@ fn heldout_notes_are_disjoint_from_the_training_data() {
     }
     assert!(leaks.is_empty(), "{}", leaks.join("\n"));
 }
+
+const MESSAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/messages.csv");
+const HELDOUT_MESSAGES: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/heldout_messages.csv");
+
+/// The texts of a file in the labelled message-data layout, with their conversation ids.
+fn message_texts(path: &str) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec![
+            "conversation",
+            "label",
+            "kind",
+            "sender",
+            "day",
+            "subject",
+            "text"
+        ]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[0].to_string(), rec[6].to_string())
+        })
+        .collect()
+}
+
+/// The held-out conversations were written blind: none of their messages shares a run of 8 words
+/// with a training note or a training conversation, and both files read as labelled
+/// conversations.
+#[test]
+fn heldout_messages_are_disjoint_from_the_training_data() {
+    for path in [MESSAGES, HELDOUT_MESSAGES] {
+        let conversations = nopitch::linkedin::read_labelled_conversations(path).unwrap();
+        assert!(
+            conversations.len() >= 200,
+            "{path}: {}",
+            conversations.len()
+        );
+    }
+    let mut runs: HashSet<Vec<String>> = HashSet::new();
+    let training_notes = rows().into_iter().map(|(t, _)| t);
+    let training_messages = message_texts(MESSAGES).into_iter().map(|(_, t)| t);
+    for text in training_notes.chain(training_messages) {
+        for run in words(&text).windows(RUN) {
+            runs.insert(run.to_vec());
+        }
+    }
+    let mut leaks = Vec::new();
+    for (id, text) in message_texts(HELDOUT_MESSAGES) {
+        if let Some(run) = words(&text).windows(RUN).find(|w| runs.contains(*w)) {
+            leaks.push(format!(
+                "held-out conversation {id} shares \"{}\" with the training data",
+                run.join(" ")
+            ));
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use nopitch::linkedin::{
-    triage_export, triage_export_dir, write_invitations_csv, ConversationCategory,
-    ConversationJudge, ExportFiles, ExportInvitation, ExportTriage, JoinedBy, OwnerSource, Triage,
-    VerdictSource, INVITATION_OUTPUT_COLUMNS,
+    triage_export, triage_export_dir, ConversationCategory, ConversationJudge, ExportFiles,
+    ExportInvitation, ExportTriage, JoinedBy, OwnerSource, Triage, VerdictSource,
 };
+use nopitch::review::{write_invitations, ADDED_COLUMNS, JOINED_COLUMNS};
 use nopitch::{Action, Classifier, ErrorKind, TriagePolicy};
 
 const INVITATIONS: &str = concat!(
@@ -156,12 +156,12 @@ fn a_no_note_invitation_takes_the_verdict_of_the_pitch_conversation() {
     // Both outputs keep every row; the invitations gain the joined columns.
     let invitations = t.invitations.as_ref().unwrap();
     let mut out = Vec::new();
-    write_invitations_csv(invitations, &mut out).unwrap();
+    write_invitations(&mut out, invitations).unwrap();
     let mut r = csv::Reader::from_reader(out.as_slice());
     let header = r.headers().unwrap().clone();
     assert_eq!(
         header.len(),
-        invitations.headers.len() + INVITATION_OUTPUT_COLUMNS.len()
+        invitations.headers.len() + ADDED_COLUMNS.len() + JOINED_COLUMNS.len()
     );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 40);
@@ -210,9 +210,12 @@ fn a_folder_with_only_the_invitations_triages_them_as_before() {
     assert!(!invitations.joined);
     assert!(invitations.rows.iter().all(|r| r.conversation.is_none()));
     let mut out = Vec::new();
-    write_invitations_csv(&invitations, &mut out).unwrap();
+    write_invitations(&mut out, &invitations).unwrap();
     let mut r = csv::Reader::from_reader(out.as_slice());
-    assert_eq!(r.headers().unwrap().len(), invitations.headers.len() + 4);
+    assert_eq!(
+        r.headers().unwrap().len(),
+        invitations.headers.len() + ADDED_COLUMNS.len()
+    );
     assert_eq!(r.records().count(), 40);
     // No-note invitations stay no-note: nothing to judge.
     let no_note = invitations
@@ -235,7 +238,7 @@ fn a_folder_without_either_file_and_a_file_that_is_neither() {
     assert!(e.is_io_error(), "{e}");
     assert!(
         e.to_string()
-            .contains("neither Invitations.csv nor messages.csv"),
+            .contains("no Invitations.csv or messages.csv here"),
         "{e}"
     );
     assert!(e.to_string().contains("nopitch-export-"), "{e}");

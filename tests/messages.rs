@@ -299,15 +299,15 @@ fn prompted_one_liners_are_personal_or_known_contacts() {
 }
 
 #[test]
-fn the_owner_declining_or_replying_at_length() {
+fn the_owner_declining_or_answering() {
     let t = sample();
     let olivia = &with(&t, "Olivia Grant").verdict;
     assert_eq!(olivia.category, ConversationCategory::Sales);
     assert!(olivia.reasons.iter().any(|r| r.contains("not interested")));
-    // A pitch Jordan answered at length is never declined as a cold pitch.
+    // A pitch Jordan answered is never declined as a cold pitch.
     let daniel = &with(&t, "Daniel Kim").verdict;
     assert_eq!(daniel.action, Action::Review);
-    assert!(daniel.reasons.iter().any(|r| r.contains("at length")));
+    assert!(daniel.reasons.iter().any(|r| r.contains("you answered")));
     // A courtesy line from Jordan first does not make Fatima's pitch his outreach.
     let fatima = &with(&t, "Fatima Rahman").verdict;
     assert_eq!(fatima.category, ConversationCategory::Sales);

@@ -154,8 +154,16 @@ fn check_prediction(clf: &Classifier, text: &str) {
         .probabilities()
         .all(|(_, v)| v.is_finite() && (0.0..=1.0).contains(&v)));
     assert!(p.log_likelihoods().all(|(_, v)| v.is_finite()));
-    for e in p.evidence(10) {
+    for e in p.evidence(text, 10) {
         assert!(e.weight.is_finite());
+        // Spans slice the text as given, on character boundaries, whatever it holds.
+        for span in &e.spans {
+            assert!(
+                text.get(span.clone()).is_some_and(|s| !s.is_empty()),
+                "span {span:?} of {text:?}"
+            );
+        }
+        assert_eq!(text.get(e.spans[0].clone()), Some(e.text.as_str()));
     }
     let _ = p.is_unsure();
     if let Ok(v) = TriagePolicy::default().verdict(&p) {

@@ -190,7 +190,7 @@ fn eight_threads_classify_millions_of_notes_in_flat_memory() {
                     let p = clf.classify(&text);
                     let total: f64 = p.probabilities().map(|(_, v)| v).sum();
                     assert!((total - 1.0).abs() < 1e-9, "{text:?}");
-                    let _ = p.evidence(3);
+                    let _ = p.evidence(&text, 3);
                     let i = clf.labels().iter().position(|l| l == p.label()).unwrap();
                     per_label[i] += 1;
                     done.fetch_add(1, Ordering::Relaxed);

@@ -20,7 +20,7 @@ fn notes_without_signal_are_unsure_with_no_evidence() {
         let p = clf.classify(text);
         assert!(!p.has_signal(), "{text:?} has signal");
         assert!(p.is_unsure(), "{text:?} is not unsure");
-        assert!(p.evidence(5).is_empty(), "{text:?} has evidence");
+        assert!(p.evidence(text, 5).is_empty(), "{text:?} has evidence");
         assert_eq!(
             TriagePolicy::default().verdict(&p).unwrap().action,
             Action::Review
@@ -31,8 +31,9 @@ fn notes_without_signal_are_unsure_with_no_evidence() {
 #[test]
 fn evidence_is_readable_and_supports_the_label() {
     let clf = Classifier::pretrained();
-    let p = clf.classify("I'd love to hear about your IT priorities over the next year");
-    let ev = p.evidence(5);
+    let text = "I'd love to hear about your IT priorities over the next year";
+    let p = clf.classify(text);
+    let ev = p.evidence(text, 5);
     assert_eq!(ev.len(), 5);
     assert!(ev.iter().any(|e| e.feature == "it priorities"), "{ev:?}");
     assert!(ev.windows(2).all(|w| w[0].weight >= w[1].weight));

@@ -1,7 +1,7 @@
 // nopitch's page: reads the export a person drops, has the WebAssembly binding sort it, shows the
 // verdicts. Plain JavaScript, no framework, no network: every text is put in with textContent
 // (never as HTML), and once the wasm file is in, the page forbids itself any request.
-import init, { warm_up, warm_up_sort, classify, highlight, Export } from './pkg/nopitch_web.js';
+import init, { warm_up, warm_up_sort, classify, csv_field, Export } from './pkg/nopitch_web.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,6 +31,7 @@ const SOURCES = {
 
 let files = [];
 let conversationsById = new Map();
+let replyPlaceholder = null;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -69,18 +70,18 @@ const ready = (async () => {
 ready.catch((e) => setStatus(`nopitch could not start in this browser: ${e}`, true));
 
 /**
- * Puts `text` into `parent` with the evidence marked. The binding finds the features' words in
- * the text; once the library's evidence carries byte spans, only the binding's `highlight`
- * changes.
+ * Puts `text` into `parent` with the evidence marked: `marks` are [start, end) offsets into the
+ * string, from the byte spans the library gives each piece of evidence.
  */
-function putHighlighted(parent, text, features) {
-  if (!features || features.length === 0) {
-    parent.append(document.createTextNode(text));
-    return;
+function putMarked(parent, text, marks) {
+  let at = 0;
+  for (const [start, end] of marks ?? []) {
+    if (start < at || end > text.length) continue;
+    if (start > at) parent.append(document.createTextNode(text.slice(at, start)));
+    parent.append(el('mark', null, text.slice(start, end)));
+    at = end;
   }
-  for (const [piece, marked] of JSON.parse(highlight(text, features))) {
-    parent.append(marked ? el('mark', null, piece) : document.createTextNode(piece));
-  }
+  if (at < text.length) parent.append(document.createTextNode(text.slice(at)));
 }
 
 function percent(confidence) {
@@ -185,6 +186,7 @@ $('owner-form').addEventListener('submit', (event) => {
 function render(report) {
   $('result').hidden = false;
   conversationsById = new Map((report.conversations?.items ?? []).map((c) => [c.id, c]));
+  replyPlaceholder = report.reply_placeholder;
 
   const summary = $('summary');
   summary.replaceChildren();
@@ -334,7 +336,7 @@ function cardHead(card, name, profileUrl, badges, date) {
 function verdictBadges(item) {
   const out = [badge(item.action, `action-${item.action}`)];
   const p = percent(item.confidence);
-  if (p) out.push(badge(item.section === 'unsure' ? `leaning ${item.category.replace(' (unsure)', '')} ${p}` : p, 'confidence'));
+  if (p) out.push(badge(item.unsure ? `leaning ${item.category} ${p}` : p, 'confidence'));
   return out;
 }
 
@@ -364,11 +366,22 @@ function openingTurn(conversation) {
   return conversation.turns.find((t) => !t.by_owner && t.text.trim()) ?? conversation.turns[0];
 }
 
-function messageBlock(turn, features, className) {
+function messageBlock(turn, className) {
   const block = el('div', className);
   if (turn.subject) block.append(el('div', 'subject', turn.subject));
+  block.append(el('p', 'text', turn.text));
+  return block;
+}
+
+/** What nopitch read of a conversation, evidence marked; its first message when it read none. */
+function readBlock(conversation) {
+  if (!conversation.text.trim()) {
+    const opening = openingTurn(conversation);
+    return opening ? messageBlock(opening, 'quoted') : null;
+  }
+  const block = el('div', 'quoted');
   const text = el('p', 'text');
-  putHighlighted(text, turn.text, features);
+  putMarked(text, conversation.text, conversation.marks);
   block.append(text);
   return block;
 }
@@ -377,7 +390,7 @@ function invitationCard(item) {
   const card = el('article', `card s-${item.section}`);
   Object.assign(card.dataset, {
     kind: 'invitation', row: String(item.row), section: item.section, category: item.category,
-    confidence: item.confidence, action: item.action,
+    unsure: item.unsure ? 'yes' : '', confidence: item.confidence, action: item.action,
   });
   const badges = item.section === 'outgoing' ? [] : verdictBadges(item);
   if (item.source) badges.push(badge(SOURCES[item.source] ?? item.source, 'source'));
@@ -389,7 +402,7 @@ function invitationCard(item) {
   }
   if (item.note) {
     const note = el('p', 'text note');
-    putHighlighted(note, item.note, item.note_features);
+    putMarked(note, item.note, item.note_marks);
     card.append(note);
   } else if (item.section !== 'outgoing') {
     card.append(el('p', 'muted', 'No note.'));
@@ -403,11 +416,11 @@ function invitationCard(item) {
     link.append(a, document.createTextNode(`: ${conversation.category}${conversation.reasons.length ? ' \u2014 ' + conversation.reasons.join('; ') : ''}`));
     card.append(link);
     if (!item.note || item.source === 'note+conversation') {
-      const opening = openingTurn(conversation);
-      if (opening) card.append(messageBlock(opening, conversation.features, 'quoted'));
+      const read = readBlock(conversation);
+      if (read) card.append(read);
     }
   }
-  if (item.note_features.length) card.append(el('p', 'why', `Words that decided: ${item.note_features.join(' \u00b7 ')}`));
+  if (item.note_words.length) card.append(el('p', 'why', `Words that decided: ${item.note_words.join(' \u00b7 ')}`));
   if (item.action === 'decline') card.append(copyButton());
   return card;
 }
@@ -417,7 +430,8 @@ function conversationCard(item) {
   card.id = `c-${item.id}`;
   Object.assign(card.dataset, {
     kind: 'conversation', id: item.id, section: item.section, category: item.category,
-    confidence: item.confidence, action: item.action, followUps: String(item.follow_ups),
+    unsure: item.unsure ? 'yes' : '', confidence: item.confidence, action: item.action,
+    followUps: String(item.follow_ups),
   });
   const badges = verdictBadges(item);
   badges.push(badge(`${item.messages} message${item.messages === 1 ? '' : 's'}`, 'source'));
@@ -425,16 +439,16 @@ function conversationCard(item) {
   cardHead(card, item.sender, item.profile_url, badges, item.last_date.slice(0, 16));
   if (item.title) card.append(el('div', 'title', item.title));
   if (item.reasons.length) card.append(el('p', 'reasons', item.reasons.join(' \u00b7 ')));
-  const opening = openingTurn(item);
-  if (opening) card.append(messageBlock(opening, item.features, 'quoted'));
-  if (item.turns.length > 1) {
+  const read = readBlock(item);
+  if (read) card.append(read);
+  if (item.turns.length > 0) {
     const all = el('details', 'thread');
     all.append(el('summary', null, `All ${item.messages} messages`));
     all.addEventListener('toggle', () => {
       if (!all.open || all.dataset.filled) return;
       all.dataset.filled = 'true';
       for (const turn of item.turns) {
-        const block = messageBlock(turn, turn.by_owner ? [] : item.features, turn.by_owner ? 'turn mine' : 'turn');
+        const block = messageBlock(turn, turn.by_owner ? 'turn mine' : 'turn');
         block.prepend(el('div', 'turn-head', `${turn.by_owner ? 'You' : turn.from} \u00b7 ${turn.date}`));
         all.append(block);
       }
@@ -442,7 +456,7 @@ function conversationCard(item) {
     });
     card.append(all);
   }
-  if (item.features.length) card.append(el('p', 'why', `Words that decided: ${item.features.join(' \u00b7 ')}`));
+  if (item.words.length) card.append(el('p', 'why', `Words that decided: ${item.words.join(' \u00b7 ')}`));
   if (item.action === 'decline') card.append(copyButton());
   return card;
 }
@@ -469,7 +483,9 @@ function downloadButton(label, fileName, csv, kind) {
   button.type = 'button';
   button.dataset.download = kind;
   button.addEventListener('click', () => {
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    // The reply column gets the reply as it stands in the box.
+    const text = replyPlaceholder ? csv.split(replyPlaceholder).join(csv_field($('reply').value)) : csv;
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
     const a = el('a');
     a.href = url;
     a.download = fileName;
@@ -507,10 +523,10 @@ async function renderNote() {
   }
   out.append(table);
   const marked = el('p', 'text note');
-  putHighlighted(marked, text, v.evidence.map((e) => e.feature));
+  putMarked(marked, text, v.marks);
   out.append(marked);
   if (v.evidence.length) {
-    out.append(el('p', 'why', `Words that decided: ${v.evidence.map((e) => `${e.feature} (+${e.weight.toFixed(1)})`).join(' \u00b7 ')}`));
+    out.append(el('p', 'why', `Words that decided: ${v.evidence.map((e) => `${e.text} (+${e.weight.toFixed(1)})`).join(' \u00b7 ')}`));
   } else {
     out.append(el('p', 'muted', 'Nothing in it that the model knows: unsure.'));
   }

@@ -35,11 +35,11 @@ elif command -v wasm-opt >/dev/null 2>&1; then
 fi
 if [ -n "$wasm_opt" ]; then
   # The features rustc enables by default for wasm32 (wasm-opt refuses what it is not told of).
-  "$wasm_opt" -O2 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     pkg/nopitch_web_bg.wasm -o pkg/nopitch_web_bg.opt.wasm
   mv pkg/nopitch_web_bg.opt.wasm pkg/nopitch_web_bg.wasm
-  echo "build.sh: pkg/nopitch_web_bg.wasm: $raw bytes from wasm-bindgen, $(wc -c <pkg/nopitch_web_bg.wasm) after wasm-opt -O2"
+  echo "build.sh: pkg/nopitch_web_bg.wasm: $raw bytes from wasm-bindgen, $(wc -c <pkg/nopitch_web_bg.wasm) after wasm-opt -Oz"
 else
-  echo "build.sh: pkg/nopitch_web_bg.wasm: $raw bytes (wasm-opt not found: npm ci in examples/web/test shrinks it)"
+  echo "build.sh: pkg/nopitch_web_bg.wasm: $raw bytes (wasm-opt not found, so over the 3 MB target: npm ci in examples/web/test installs it)"
 fi

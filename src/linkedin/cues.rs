@@ -439,9 +439,37 @@ const FOOTER: &[&str] = &[
     "no longer want to receive",
     "sponsored message",
     "sponsored inmail",
+    "unsubscribed",
     "this is an advertisement",
     "all rights reserved",
     "privacy policy",
+    "sent to all members",
+    // LinkedIn shows sponsored messages, and organisations write their footers, in the reader's
+    // language: the same signs in Portuguese, Spanish, French, German and Italian.
+    "mensagem patrocinada",
+    "patrocinado",
+    "patrocinada",
+    "você está recebendo",
+    "você recebe",
+    "você recebeu",
+    "cancelar inscrição",
+    "descadastrar",
+    "deixar de receber",
+    "enviado a todos",
+    "mensaje patrocinado",
+    "darse de baja",
+    "cancelar suscripción",
+    "dejar de recibir",
+    "message sponsorisé",
+    "sponsorisé",
+    "se désabonner",
+    "se désinscrire",
+    "vous recevez ce",
+    "gesponsert",
+    "abmelden",
+    "sie erhalten diese",
+    "sponsorizzato",
+    "annulla iscrizione",
 ];
 /// Subject lines of promotions and broadcasts.
 const PROMO_SUBJECT: &[&str] = &[
@@ -513,6 +541,14 @@ const ORGANISATION: &[&str] = &[
     "news",
     "conference",
     "summit",
+    "associação",
+    "asociación",
+    "rede",
+    "escola",
+    "universidade",
+    "universidad",
+    "instituto",
+    "banco",
 ];
 
 /// Weights of the signs of an automated message (log-odds-like points).

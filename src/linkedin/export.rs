@@ -10,19 +10,19 @@
 //!
 //! | invitation | their conversation | the invitation's verdict |
 //! |---|---|---|
-//! | with a note | sales / known-contact / personal | both weighed: the note's probabilities times the conversation's (never a sure `sales` when the owner replied at length) |
+//! | with a note | sales / known-contact / personal | both weighed: the note's probabilities times the conversation's (never a sure `sales` when the owner answered) |
 //! | with a note | automated, group, outreach, none | the note's, with the conversation named |
 //! | no note | sales / known-contact / personal / automated | the conversation's, saying so |
 //! | no note | group, outreach, none | none: `no-note` (the conversation is named) |
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, Write};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::conversations::{person_key, profile_key, Owner, OwnerSource};
-use super::inbox::{evidence_text, triage_messages, write_error, InboxTriage, TriagedConversation};
+use super::inbox::{evidence_text, triage_messages, InboxTriage, TriagedConversation};
 use super::invitations::{
     triage, Direction, InvitationReader, Triage, TriagedInvitation, REQUIRED_COLUMNS,
 };
@@ -119,7 +119,7 @@ impl ExportFiles {
         if files.invitations.is_none() && files.messages.is_none() {
             return Err(Error::io(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
-                "found neither Invitations.csv nor messages.csv (is this an unzipped LinkedIn export?)",
+                "no Invitations.csv or messages.csv here, nor in a folder inside (is this an unzipped LinkedIn export?)",
             ))
             .with_path(dir));
         }
@@ -243,7 +243,7 @@ pub struct ConversationLink {
     pub confidence: f64,
     /// Whether it was unsure.
     pub unsure: bool,
-    /// Whether the owner replied at length in it (no cold pitch).
+    /// Whether the owner answered in it (no cold pitch).
     pub owner_engaged: bool,
     /// Its evidence, in words.
     pub evidence: String,
@@ -302,17 +302,25 @@ pub struct ExportInvitation {
 }
 
 impl ExportInvitation {
-    /// The category shown for it: the verdict's, or `no-note`, `outgoing`,
-    /// `unknown-direction`, `unreadable`.
-    pub fn category_label(&self) -> String {
+    /// Its category: the verdict's label, or `no-note`, `outgoing`, `unknown-direction`,
+    /// `unreadable` for rows without a verdict.
+    pub fn category(&self) -> &'static str {
         match (&self.verdict, &self.invitation.triage) {
-            (Some(v), _) if v.unsure => format!("{} (unsure)", v.category),
-            (Some(v), _) => v.category.to_string(),
-            (None, Triage::Judged(v, _)) => v.category.to_string(),
-            (None, Triage::NoNote) => "no-note".into(),
-            (None, Triage::Outgoing) => "outgoing".into(),
-            (None, Triage::UnknownDirection) => "unknown-direction".into(),
-            (None, Triage::Unreadable { .. }) => "unreadable".into(),
+            (Some(v), _) => v.category.label(),
+            (None, Triage::Judged(v, _)) => v.category.label(),
+            (None, Triage::NoNote) => "no-note",
+            (None, Triage::Outgoing) => "outgoing",
+            (None, Triage::UnknownDirection) => "unknown-direction",
+            (None, Triage::Unreadable { .. }) => "unreadable",
+        }
+    }
+
+    /// The category shown for it: [`ExportInvitation::category`], followed by ` (unsure)` for
+    /// an unsure verdict.
+    pub fn category_label(&self) -> String {
+        match &self.verdict {
+            Some(v) if v.unsure => format!("{} (unsure)", self.category()),
+            _ => self.category().to_string(),
         }
     }
 }
@@ -329,6 +337,23 @@ pub struct InvitationsTriage {
 }
 
 impl InvitationsTriage {
+    /// Invitations triaged on their notes alone, as [`triage`](super::triage) gives them, not
+    /// joined with messages: each judged note keeps its verdict.
+    pub fn unjoined(headers: Vec<String>, rows: Vec<TriagedInvitation>) -> InvitationsTriage {
+        InvitationsTriage {
+            rows: rows
+                .into_iter()
+                .map(|invitation| ExportInvitation {
+                    verdict: note_verdict(&invitation, None),
+                    invitation,
+                    conversation: None,
+                })
+                .collect(),
+            headers,
+            joined: false,
+        }
+    }
+
     /// Rows that could not be read.
     pub fn unreadable(&self) -> usize {
         self.rows
@@ -461,6 +486,58 @@ impl<'a> PeopleIndex<'a> {
     }
 }
 
+/// A note's evidence in the note's own words.
+fn note_words(evidence: &[crate::Evidence]) -> String {
+    evidence
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The note's evidence as cited next to a conversation's.
+fn cited_note(evidence: &[crate::Evidence]) -> String {
+    match note_words(evidence) {
+        words if words.is_empty() => "note: no clear signal".into(),
+        words => format!("note: {words}"),
+    }
+}
+
+/// A conversation's verdict and evidence, as an invitation's evidence cites it.
+fn from_conversation(l: &ConversationLink) -> String {
+    format!(
+        "from conversation {} ({}, {:.3}){}{}",
+        l.conversation_id,
+        l.category,
+        l.confidence,
+        if l.evidence.is_empty() { "" } else { ": " },
+        l.evidence
+    )
+}
+
+/// The verdict on an invitation's note alone (`None` when it has no judged note), citing the
+/// person's conversation when there is one.
+fn note_verdict(
+    row: &TriagedInvitation,
+    link: Option<&ConversationLink>,
+) -> Option<InvitationVerdict> {
+    let Triage::Judged(v, evidence) = &row.triage else {
+        return None;
+    };
+    let mut words = note_words(evidence);
+    if let Some(l) = link {
+        words = format!("{}; also {}", cited_note(evidence), from_conversation(l));
+    }
+    Some(InvitationVerdict {
+        category: ConversationCategory::from_note(v.category),
+        action: v.action.clone(),
+        confidence: v.confidence,
+        unsure: v.unsure,
+        source: VerdictSource::Note,
+        evidence: words,
+    })
+}
+
 /// The export verdict of one invitation, given its person's conversation.
 fn invitation_verdict(
     row: &TriagedInvitation,
@@ -471,23 +548,6 @@ fn invitation_verdict(
         Some(c) => judge.policy().action_for(c, unsure),
         None if category == ConversationCategory::Automated && !unsure => Action::Archive,
         None => Action::Review,
-    };
-    let note_words = |evidence: &[crate::Evidence]| {
-        evidence
-            .iter()
-            .map(|e| e.feature.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let from_conversation = |l: &ConversationLink| {
-        format!(
-            "from conversation {} ({}, {:.3}){}{}",
-            l.conversation_id,
-            l.category,
-            l.confidence,
-            if l.evidence.is_empty() { "" } else { ": " },
-            l.evidence
-        )
     };
     match (&row.triage, link) {
         (Triage::Judged(_, evidence), Some(l)) if l.category.to_note().is_some() => {
@@ -523,24 +583,10 @@ fn invitation_verdict(
                 confidence,
                 unsure,
                 source: VerdictSource::NoteAndConversation,
-                evidence: format!("note: {}; {}", note_words(evidence), from_conversation(l)),
+                evidence: format!("{}; {}", cited_note(evidence), from_conversation(l)),
             })
         }
-        (Triage::Judged(v, evidence), l) => {
-            let category = ConversationCategory::from_note(v.category);
-            let mut words = note_words(evidence);
-            if let Some(l) = l {
-                words = format!("{words}; also {}", from_conversation(l));
-            }
-            Some(InvitationVerdict {
-                category,
-                action: v.action.clone(),
-                confidence: v.confidence,
-                unsure: v.unsure,
-                source: VerdictSource::Note,
-                evidence: words,
-            })
-        }
+        (Triage::Judged(..), l) => note_verdict(row, l),
         (Triage::NoNote, Some(l))
             if l.category.to_note().is_some() || l.category == ConversationCategory::Automated =>
         {
@@ -672,20 +718,41 @@ pub fn triage_export(
     owner: Option<&Owner>,
     judge: &ConversationJudge,
 ) -> Result<ExportTriage> {
+    triage_export_with(files, owner, judge, |file| file)
+}
+
+/// [`triage_export`], reading each file through `wrap`: for instance a reader that reports
+/// progress as bytes are read. The messages may be read twice (see
+/// [`triage_messages`](super::triage_messages)), so the wrapper seeks.
+///
+/// # Errors
+/// As [`triage_export`].
+pub fn triage_export_with<R: Read + Seek>(
+    files: &ExportFiles,
+    owner: Option<&Owner>,
+    judge: &ConversationJudge,
+    mut wrap: impl FnMut(File) -> R,
+) -> Result<ExportTriage> {
     if files.invitations.is_none() && files.messages.is_none() {
         return Err(Error::io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
             "no Invitations.csv or messages.csv to triage",
         )));
     }
-    let open = |p: &Option<PathBuf>| -> Result<Option<File>> {
+    let mut open = |p: &Option<PathBuf>| -> Result<Option<R>> {
         p.as_ref()
-            .map(|p| File::open(p).map_err(|e| Error::io(e).with_path(p)))
+            .map(|p| {
+                File::open(p)
+                    .map(&mut wrap)
+                    .map_err(|e| Error::io(e).with_path(p))
+            })
             .transpose()
     };
+    let invitations = open(&files.invitations)?;
+    let messages = open(&files.messages)?;
     triage_sources(
-        open(&files.invitations)?,
-        open(&files.messages)?,
+        invitations,
+        messages,
         owner,
         judge,
         [files.invitations.as_deref(), files.messages.as_deref()],
@@ -702,110 +769,4 @@ pub fn triage_export_dir(
     judge: &ConversationJudge,
 ) -> Result<ExportTriage> {
     triage_export(&ExportFiles::find(dir)?, owner, judge)
-}
-
-/// The columns [`write_invitations_csv`] adds after the export's: always the first four, and
-/// the last three when the invitations were joined with messages.
-pub const INVITATION_OUTPUT_COLUMNS: [&str; 7] = [
-    "category",
-    "confidence",
-    "action",
-    "evidence",
-    "conversation",
-    "joined_by",
-    "verdict_from",
-];
-
-/// The added cells of one invitation row (all seven of [`INVITATION_OUTPUT_COLUMNS`]).
-pub fn invitation_cells(row: &ExportInvitation) -> [String; 7] {
-    let link = row.conversation.as_ref();
-    let (conversation, joined_by) = link.map_or((String::new(), String::new()), |l| {
-        (l.conversation_id.clone(), l.joined_by.name().to_string())
-    });
-    let (confidence, action, evidence, source) = match (&row.verdict, &row.invitation.triage) {
-        (Some(v), _) => (
-            format!("{:.3}", v.confidence),
-            v.action.name().to_string(),
-            v.evidence.clone(),
-            v.source.name().to_string(),
-        ),
-        (None, Triage::NoNote) => (
-            String::new(),
-            "review".into(),
-            link.map_or_else(String::new, |l| {
-                format!(
-                    "no note; conversation {} is {}",
-                    l.conversation_id, l.category
-                )
-            }),
-            String::new(),
-        ),
-        (None, Triage::Outgoing) => Default::default(),
-        (None, Triage::UnknownDirection) => {
-            (String::new(), "review".into(), String::new(), String::new())
-        }
-        (None, Triage::Unreadable { last_line, problem }) => (
-            String::new(),
-            "review".into(),
-            super::records::DamagedRecord {
-                first_line: row.invitation.invitation.line,
-                last_line: *last_line,
-                problem: problem.clone(),
-                fields: Vec::new(),
-            }
-            .to_string(),
-            String::new(),
-        ),
-        (None, Triage::Judged(v, evidence)) => (
-            format!("{:.3}", v.confidence),
-            v.action.name().to_string(),
-            evidence
-                .iter()
-                .map(|e| e.feature.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-            "note".into(),
-        ),
-    };
-    [
-        row.category_label(),
-        confidence,
-        action,
-        evidence,
-        conversation,
-        joined_by,
-        source,
-    ]
-}
-
-/// Writes the invitations as the export had them (every row, in file order, padded to the
-/// header's width) plus [`INVITATION_OUTPUT_COLUMNS`] (four, or seven when joined with
-/// messages). An unreadable row keeps its fields as far as they could be read; fields beyond
-/// the header's width are joined into its last column.
-///
-/// # Errors
-/// [`ErrorKind::Io`] if writing fails.
-pub fn write_invitations_csv<W: Write>(invitations: &InvitationsTriage, out: W) -> Result<()> {
-    let added = if invitations.joined { 7 } else { 4 };
-    let mut w = csv::Writer::from_writer(out);
-    let width = invitations.headers.len();
-    let mut header = invitations.headers.clone();
-    header.extend(
-        INVITATION_OUTPUT_COLUMNS[..added]
-            .iter()
-            .map(|s| s.to_string()),
-    );
-    w.write_record(&header).map_err(write_error)?;
-    for row in &invitations.rows {
-        let mut record = row.invitation.invitation.fields.clone();
-        if record.len() > width && width > 0 {
-            let extra = record.split_off(width - 1).join(",");
-            record.push(extra);
-        }
-        record.resize(width, String::new());
-        record.extend(invitation_cells(row).into_iter().take(added));
-        w.write_record(&record).map_err(write_error)?;
-    }
-    w.flush().map_err(Error::io)?;
-    Ok(())
 }

@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Serialize;
@@ -24,7 +24,9 @@ use super::conversations::{
 };
 use super::messages::{Message, MessageReader};
 use super::records::{DamagedRecord, Record};
-use super::verdict::{ConversationCategory, ConversationJudge, ConversationVerdict};
+use super::verdict::{
+    conversation_text, ConversationCategory, ConversationJudge, ConversationVerdict,
+};
 use crate::error::{Error, Result};
 
 /// The most conversations kept while looking for the owner; then the owner is guessed.
@@ -54,6 +56,9 @@ pub struct TriagedConversation {
     pub last_follow_up_date: Option<String>,
     /// The 1-based line of its first row.
     pub line: u64,
+    /// The text the model read: [`conversation_text`] of its messages. A correction of the
+    /// verdict is learned on this text, so that the model learns what it will judge.
+    pub text: String,
     /// The verdict.
     pub verdict: ConversationVerdict,
 }
@@ -107,7 +112,10 @@ fn judge_conversation(
 ) -> TriagedConversation {
     let turns = conversation.turns(owner);
     let others = conversation.other_participants(owner);
-    let verdict = judge.judge(&turns, others);
+    let mut text = conversation_text(&turns);
+    let verdict = judge.judge_text(&turns, others, &text);
+    // Kept for the output: without the spare capacity it grew with.
+    text.shrink_to_fit();
     let sent: Vec<&Message> = conversation.messages.iter().filter(|m| !m.draft).collect();
     let last_follow_up_date = verdict
         .last_follow_up
@@ -153,6 +161,7 @@ fn judge_conversation(
             .map_or_else(String::new, |m| m.date.clone()),
         last_follow_up_date,
         line: conversation.first_line(),
+        text,
         verdict,
     }
 }
@@ -324,114 +333,14 @@ pub fn triage_messages_file(
     triage_messages(file, owner, judge).map_err(|e| e.with_path(path))
 }
 
-/// The evidence of a verdict in words: the rules' reasons, then the model's n-grams.
+/// The evidence of a verdict in words: the rules' reasons, then the model's evidence in the
+/// messages' own words.
 pub fn evidence_text(verdict: &ConversationVerdict) -> String {
     verdict
         .reasons
         .iter()
         .cloned()
-        .chain(verdict.evidence.iter().map(|e| e.feature.clone()))
+        .chain(verdict.evidence.iter().map(|e| format!("\"{}\"", e.text)))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// The header of [`write_conversations_csv`]'s output.
-pub const CONVERSATION_OUTPUT_COLUMNS: [&str; 15] = [
-    "conversation_id",
-    "sender",
-    "sender_profile_url",
-    "title",
-    "folder",
-    "messages",
-    "first_date",
-    "last_date",
-    "line",
-    "category",
-    "confidence",
-    "action",
-    "follow_ups",
-    "last_follow_up",
-    "evidence",
-];
-
-pub(crate) fn write_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(io),
-        other => Error::io(std::io::Error::other(format!("{other:?}"))),
-    }
-}
-
-/// Writes one row per conversation ([`CONVERSATION_OUTPUT_COLUMNS`], in file order), then one
-/// row per unreadable record with the category `unreadable`, its first line and the problem as
-/// evidence, and `messages` 1: the `messages` column adds up to the file's data rows. An unsure
-/// verdict's category is followed by ` (unsure)`.
-///
-/// # Errors
-/// [`ErrorKind::Io`](crate::ErrorKind::Io) if writing fails.
-pub fn write_conversations_csv<W: Write>(inbox: &InboxTriage, out: W) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(CONVERSATION_OUTPUT_COLUMNS)
-        .map_err(write_error)?;
-    for c in &inbox.conversations {
-        let v = &c.verdict;
-        let category = if v.unsure {
-            format!("{} (unsure)", v.category)
-        } else {
-            v.category.to_string()
-        };
-        w.write_record([
-            c.id.as_str(),
-            &c.sender,
-            &c.sender_profile_url,
-            &c.title,
-            &c.folder,
-            &c.messages.to_string(),
-            &c.first_date,
-            &c.last_date,
-            &c.line.to_string(),
-            &category,
-            &format!("{:.3}", v.confidence),
-            v.action.name(),
-            &v.follow_ups.to_string(),
-            c.last_follow_up_date.as_deref().unwrap_or(""),
-            &evidence_text(v),
-        ])
-        .map_err(write_error)?;
-    }
-    let column = |name: &str| {
-        inbox
-            .headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name))
-    };
-    let (id, from, title, folder, date) = (
-        column("CONVERSATION ID"),
-        column("FROM"),
-        column("CONVERSATION TITLE"),
-        column("FOLDER"),
-        column("DATE"),
-    );
-    for d in &inbox.unreadable {
-        let field = |i: Option<usize>| i.and_then(|i| d.fields.get(i)).map_or("", String::as_str);
-        w.write_record([
-            field(id),
-            field(from),
-            "",
-            field(title),
-            field(folder),
-            "1",
-            field(date),
-            field(date),
-            &d.first_line.to_string(),
-            "unreadable",
-            "",
-            "review",
-            "",
-            "",
-            &d.to_string(),
-        ])
-        .map_err(write_error)?;
-    }
-    w.flush().map_err(Error::io)?;
-    Ok(())
 }

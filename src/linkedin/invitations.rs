@@ -17,9 +17,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::messages::parse_timestamp;
-use super::records::{find_columns, Damage, Record, RecordScanner, RecordView, Scanned};
-use crate::classifier::{Classifier, Evidence};
+use super::records::{
+    find_columns, Damage, DamagedRecord, Record, RecordScanner, RecordView, Scanned,
+};
+use crate::classifier::Classifier;
 use crate::error::{Error, Result};
+use crate::evidence::Evidence;
 use crate::triage::{TriagePolicy, Verdict};
 
 /// The columns every invitations export has.
@@ -223,6 +226,22 @@ pub struct TriagedInvitation {
     pub triage: Triage,
 }
 
+impl TriagedInvitation {
+    /// For an unreadable row, the damage: its lines and problem (what could be read of its
+    /// fields is in the invitation's [`fields`](Invitation::fields), not repeated here).
+    pub fn damage(&self) -> Option<DamagedRecord> {
+        match &self.triage {
+            Triage::Unreadable { last_line, problem } => Some(DamagedRecord {
+                first_line: self.invitation.line,
+                last_line: *last_line,
+                problem: problem.clone(),
+                fields: Vec::new(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// How many pieces of evidence [`triage`] keeps per invitation.
 pub const EVIDENCE_PER_INVITATION: usize = 3;
 
@@ -258,9 +277,7 @@ pub fn triage<R: Read>(
             Direction::Incoming if invitation.message.trim().is_empty() => Triage::NoNote,
             Direction::Incoming => {
                 let p = classifier.classify(&invitation.message);
-                // `evidence` keeps the capacity of every feature it ranked: shrink it.
-                let mut evidence = p.evidence(EVIDENCE_PER_INVITATION);
-                evidence.shrink_to_fit();
+                let evidence = p.evidence(&invitation.message, EVIDENCE_PER_INVITATION);
                 Triage::Judged(policy.verdict(&p)?, evidence)
             }
         };

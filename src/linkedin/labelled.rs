@@ -460,18 +460,36 @@ pub fn evaluate_conversations(
         });
     }
     let report = Evaluation::from_outcomes(labels, outcomes);
-    let macro_f1 = MACRO_F1_CATEGORIES
-        .iter()
-        .filter_map(|c| report.label(c.label()).map(|s| s.f1))
-        .sum::<f64>()
-        / MACRO_F1_CATEGORIES.len() as f64;
-    ConversationEvaluation {
-        macro_f1,
-        known_contact_called_sales: report.rate("known-contact", "sales"),
-        known_contact_called_sales_sure: report.sure_rate("known-contact", "sales"),
-        automated_mishandled,
-        ids: conversations.iter().map(|c| c.id.clone()).collect(),
+    ConversationEvaluation::from_report(
         report,
+        conversations.iter().map(|c| c.id.clone()).collect(),
+        automated_mishandled,
+    )
+}
+
+impl ConversationEvaluation {
+    /// The summary of a report over the categories of [`ConversationCategory::ALL`] (in that
+    /// order), such as outcomes pooled from several [`evaluate_conversations`] runs: `ids` names
+    /// the conversation of each outcome index, `automated_mishandled` counts automated
+    /// conversations accepted or called personal.
+    pub fn from_report(
+        report: Evaluation,
+        ids: Vec<String>,
+        automated_mishandled: u64,
+    ) -> ConversationEvaluation {
+        let macro_f1 = MACRO_F1_CATEGORIES
+            .iter()
+            .filter_map(|c| report.label(c.label()).map(|s| s.f1))
+            .sum::<f64>()
+            / MACRO_F1_CATEGORIES.len() as f64;
+        ConversationEvaluation {
+            macro_f1,
+            known_contact_called_sales: report.rate("known-contact", "sales"),
+            known_contact_called_sales_sure: report.sure_rate("known-contact", "sales"),
+            automated_mishandled,
+            ids,
+            report,
+        }
     }
 }
 

@@ -5,7 +5,11 @@
 //! |---|---|---|---|
 //! | invitations | [`InvitationReader`] | the note, with a [`TriagePolicy`](crate::TriagePolicy) | [`triage`] |
 //! | messages | [`MessageReader`], grouped by [`ConversationReader`] | [`ConversationJudge`] on [`conversation_text`] and rules | [`triage_messages`] |
-//! | an export folder | [`ExportFiles::find`] | both, joined | [`triage_export_dir`], [`write_invitations_csv`], [`write_conversations_csv`] |
+//! | an export folder | [`ExportFiles::find`] | both, joined | [`triage_export_dir`] |
+//!
+//! The files a person reviews and corrects are written by
+//! [`review::write_invitations`](crate::review::write_invitations) and
+//! [`review::write_conversations`](crate::review::write_conversations).
 //! | labelled conversations | [`LabelledConversationReader`] | | [`evaluate_conversations`], [`conversation_examples`] |
 //!
 //! Every reader finds columns by name, reports damaged records by line and goes on
@@ -41,15 +45,14 @@ pub use conversations::{
     Owner, OwnerSource, LINKEDIN_MEMBER,
 };
 pub use export::{
-    export_file_kind, invitation_cells, triage_export, triage_export_dir, triage_export_readers,
-    write_invitations_csv, ConversationLink, ExportFile, ExportFiles, ExportInvitation,
-    ExportTriage, InvitationVerdict, InvitationsTriage, JoinedBy, VerdictSource,
-    INVITATION_OUTPUT_COLUMNS,
+    export_file_kind, triage_export, triage_export_dir, triage_export_readers, triage_export_with,
+    ConversationLink, ExportFile, ExportFiles, ExportInvitation, ExportTriage, InvitationVerdict,
+    InvitationsTriage, JoinedBy, VerdictSource,
 };
 pub use html::{html_to_text, Markup};
 pub use inbox::{
-    evidence_text, triage_messages, triage_messages_file, write_conversations_csv, InboxTriage,
-    TriagedConversation, CONVERSATION_OUTPUT_COLUMNS, OWNER_SEARCH_MAX_CONVERSATIONS,
+    evidence_text, triage_messages, triage_messages_file, InboxTriage, TriagedConversation,
+    OWNER_SEARCH_MAX_CONVERSATIONS,
 };
 pub use invitations::{
     triage, Direction, Invitation, InvitationReader, Triage, TriagedInvitation,

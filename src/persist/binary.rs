@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ModelFile, Ngrams, MODEL_FORMAT, MODEL_VERSION};
+use super::{ModelFile, Ngrams, RawList, Strings, TermList, MODEL_FORMAT, MODEL_VERSION};
 use crate::classifier::Settings;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -84,16 +84,16 @@ pub(super) fn encode(file: &ModelFile) -> Vec<u8> {
     put_varint(&mut out, json.len() as u64);
     out.extend_from_slice(&json);
 
-    put_varint(&mut out, file.terms.len() as u64);
+    put_varint(&mut out, file.terms.stems.len() as u64);
     let mut previous: &str = "";
-    for (stem, surface) in &file.terms {
+    for (stem, surface) in file.terms.stems.iter().zip(file.terms.surfaces.iter()) {
         put_front_coded(&mut out, previous, stem);
         put_front_coded(&mut out, stem, surface);
         previous = stem;
     }
-    put_varint(&mut out, file.raw_forms.len() as u64);
+    put_varint(&mut out, file.raw_forms.words.len() as u64);
     let mut previous: &str = "";
-    for (raw, term) in &file.raw_forms {
+    for (raw, term) in file.raw_forms.words.iter().zip(&file.raw_forms.terms) {
         put_front_coded(&mut out, previous, raw);
         put_varint(&mut out, *term as u64);
         previous = raw;
@@ -139,6 +139,7 @@ impl<'a> Decoder<'a> {
         Error::format("truncated")
     }
 
+    #[inline]
     fn varint(&mut self) -> Result<u64> {
         // Fast path: most numbers here fit in one byte.
         if let Some(&b) = self.bytes.get(self.pos) {
@@ -147,6 +148,11 @@ impl<'a> Decoder<'a> {
                 return Ok(b as u64);
             }
         }
+        self.long_varint()
+    }
+
+    #[inline(never)]
+    fn long_varint(&mut self) -> Result<u64> {
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = *self.bytes.get(self.pos).ok_or_else(Self::truncated)?;
@@ -187,7 +193,8 @@ impl<'a> Decoder<'a> {
         u32::try_from(self.varint()?).map_err(|_| Error::format("an index is too large"))
     }
 
-    fn front_coded(&mut self, previous: &str) -> Result<Box<str>> {
+    /// A front-coded string: its prefix shared with `previous`, then the rest, into `out`.
+    fn front_coded(&mut self, previous: &str, out: &mut String) -> Result<()> {
         let shared = self.varint()?;
         let len = self.varint()?;
         let prefix = usize::try_from(shared)
@@ -196,10 +203,17 @@ impl<'a> Decoder<'a> {
             .ok_or_else(|| Error::format("a string shares more than its predecessor has"))?;
         let rest = std::str::from_utf8(self.take(len)?)
             .map_err(|_| Error::format("a string is not UTF-8"))?;
-        let mut s = String::with_capacity(prefix.len() + rest.len());
-        s.push_str(prefix);
-        s.push_str(rest);
-        Ok(s.into_boxed_str())
+        out.clear();
+        out.push_str(prefix);
+        out.push_str(rest);
+        Ok(())
+    }
+
+    /// A front-coded string appended to `list`, coded against the last string of `list`.
+    fn front_coded_into(&mut self, list: &mut Strings, buf: &mut String) -> Result<()> {
+        self.front_coded(list.last(), buf)?;
+        list.push(buf);
+        Ok(())
     }
 }
 
@@ -232,21 +246,20 @@ pub(super) fn decode(bytes: &[u8]) -> Result<ModelFile> {
     let header: Header = serde_json::from_slice(d.take(n as u64)?)
         .map_err(|e| Error::format(format!("header: {e}")))?;
 
-    let mut terms: Vec<(std::sync::Arc<str>, Box<str>)> = Vec::new();
+    let mut terms = TermList::default();
+    let mut buf = String::new();
     let n_terms = d.count()?;
     for _ in 0..n_terms {
-        let previous = terms.last().map_or("", |(stem, _)| &**stem);
-        let stem: std::sync::Arc<str> = d.front_coded(previous)?.into();
-        let surface = d.front_coded(&stem)?;
-        terms.push((stem, surface));
+        d.front_coded_into(&mut terms.stems, &mut buf)?;
+        let stem = terms.stems.last();
+        d.front_coded(stem, &mut buf)?;
+        terms.surfaces.push(&buf);
     }
-    let mut raw_forms: Vec<(Box<str>, u32)> = Vec::new();
+    let mut raw_forms = RawList::default();
     let n_raw = d.count()?;
     for _ in 0..n_raw {
-        let previous = raw_forms.last().map_or("", |(raw, _)| &**raw);
-        let raw = d.front_coded(previous)?;
-        let term = d.u32()?;
-        raw_forms.push((raw, term));
+        d.front_coded_into(&mut raw_forms.words, &mut buf)?;
+        raw_forms.terms.push(d.u32()?);
     }
     let mut features = Ngrams::default();
     let mut ngram = Vec::with_capacity(crate::features::MAX_NGRAM);
@@ -339,7 +352,9 @@ mod tests {
             bytes: &out,
             pos: 0,
         };
-        assert_eq!(&*d.front_coded("café").unwrap(), "cafè");
+        let mut buf = String::new();
+        d.front_coded("café", &mut buf).unwrap();
+        assert_eq!(buf, "cafè");
     }
 
     #[test]

@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classifier::{Classifier, Model, Settings};
 use crate::error::{Error, ErrorKind, Result};
-use crate::features::{Term, Vocabulary};
+use crate::features::Vocabulary;
 use crate::naive_bayes::NaiveBayes;
 use crate::text::Analyzer;
 
@@ -131,6 +131,114 @@ impl<'de> Deserialize<'de> for Ngrams {
     }
 }
 
+/// Strings in one arena (one allocation, not one per string).
+#[derive(Default, Debug)]
+struct Strings {
+    text: String,
+    /// Where each string ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text
+            .get(start..self.ends[i] as usize)
+            .unwrap_or_default()
+    }
+
+    fn last(&self) -> &str {
+        self.ends.len().checked_sub(1).map_or("", |i| self.get(i))
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// The terms of a model file: `[stem, surface]` pairs.
+#[derive(Default, Debug)]
+struct TermList {
+    stems: Strings,
+    surfaces: Strings,
+}
+
+/// The stemming cache of a model file: `[raw word, term index]` pairs.
+#[derive(Default, Debug)]
+struct RawList {
+    words: Strings,
+    terms: Vec<u32>,
+}
+
+impl Serialize for TermList {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        ser.collect_seq(self.stems.iter().zip(self.surfaces.iter()))
+    }
+}
+
+impl Serialize for RawList {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        ser.collect_seq(self.words.iter().zip(self.terms.iter()))
+    }
+}
+
+impl<'de> Deserialize<'de> for TermList {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TermList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of [stem, surface] pairs")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<TermList, A::Error> {
+                let mut out = TermList::default();
+                while let Some((stem, surface)) = seq.next_element::<(String, String)>()? {
+                    out.stems.push(&stem);
+                    out.surfaces.push(&surface);
+                }
+                Ok(out)
+            }
+        }
+        de.deserialize_seq(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawList {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of [raw word, term index] pairs")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<RawList, A::Error> {
+                let mut out = RawList::default();
+                while let Some((word, term)) = seq.next_element::<(String, u32)>()? {
+                    out.words.push(&word);
+                    out.terms.push(term);
+                }
+                Ok(out)
+            }
+        }
+        de.deserialize_seq(Visitor)
+    }
+}
+
 /// The content of a model file, in either format.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,8 +249,8 @@ struct ModelFile {
     temperature: f64,
     labels: Vec<String>,
     class_docs: Vec<u64>,
-    terms: Vec<(Arc<str>, Box<str>)>,
-    raw_forms: Vec<(Box<str>, u32)>,
+    terms: TermList,
+    raw_forms: RawList,
     features: Ngrams,
     /// (feature, label, count) triples, sorted (the JSON layout).
     counts: Vec<u64>,
@@ -274,12 +382,21 @@ impl Classifier {
                 }
             }
         }
-        let mut raw_forms: Vec<(Box<str>, u32)> = model
+        let mut raw: Vec<(Box<str>, u32)> = Vec::new();
+        model
             .vocabulary
-            .raw_forms()
-            .map(|(r, t)| (r.into(), t))
-            .collect();
-        raw_forms.sort();
+            .for_each_raw_form(|r, t| raw.push((r.into(), t)));
+        raw.sort();
+        let mut raw_forms = RawList::default();
+        for (word, term) in &raw {
+            raw_forms.words.push(word);
+            raw_forms.terms.push(*term);
+        }
+        let mut terms = TermList::default();
+        for (stem, surface) in model.vocabulary.term_pairs() {
+            terms.stems.push(stem);
+            terms.surfaces.push(surface);
+        }
         ModelFile {
             format: MODEL_FORMAT.to_string(),
             version: MODEL_VERSION,
@@ -287,12 +404,7 @@ impl Classifier {
             temperature: model.temperature,
             labels: model.labels.clone(),
             class_docs: model.nb.class_docs().to_vec(),
-            terms: model
-                .vocabulary
-                .terms()
-                .iter()
-                .map(|t| (t.stem.clone(), t.surface.clone()))
-                .collect(),
+            terms,
             raw_forms,
             features: Ngrams::from_iter(model.vocabulary.features()),
             counts,
@@ -395,21 +507,19 @@ fn model_from_file(file: ModelFile, file_len: usize) -> Result<Model> {
             file.class_docs.len()
         )));
     }
-    let terms: Vec<Term> = file
-        .terms
-        .into_iter()
-        .map(|(stem, surface)| {
-            if stem.is_empty() || surface.is_empty() {
-                Err(Error::format("an empty term"))
-            } else {
-                Ok(Term { stem, surface })
-            }
-        })
-        .collect::<Result<_>>()?;
+    if file.raw_forms.terms.len() != file.raw_forms.words.len()
+        || file.terms.stems.len() != file.terms.surfaces.len()
+    {
+        return Err(Error::format("terms or raw forms are not pairs"));
+    }
     let vocabulary = Vocabulary::from_parts(
-        terms,
-        file.raw_forms,
-        file.features.iter(),
+        file.terms.stems.iter().zip(file.terms.surfaces.iter()),
+        file.raw_forms
+            .words
+            .iter()
+            .zip(file.raw_forms.terms.iter().copied()),
+        file.features.terms,
+        file.features.ends,
         &settings.features,
     )?;
     let n_features = vocabulary.len();
@@ -423,10 +533,13 @@ fn model_from_file(file: ModelFile, file_len: usize) -> Result<Model> {
         }
         None => dense_from_triples(&file.counts, n_features, c_n)?,
     };
-    let nb = NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?;
-    if (0..n_features as u32).any(|f| nb.feature_total(f) == 0) {
+    if counts
+        .chunks_exact(c_n)
+        .any(|row| row.iter().all(|&n| n == 0))
+    {
         return Err(Error::format("a feature has no counts"));
     }
+    let nb = NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?;
     Ok(Model {
         analyzer: Analyzer::new(settings.language),
         settings,
@@ -511,9 +624,11 @@ mod tests {
         // 3,000 labels × 5,000 features would be 15 million cells from a file of ~100 KB.
         let labels: Vec<String> = (0..3000).map(|i| format!("l{i:05}")).collect();
         let mut features = Ngrams::default();
-        let terms: Vec<(Arc<str>, Box<str>)> = (0..5000)
-            .map(|i| (Arc::from(format!("t{i:05}")), format!("t{i:05}").into()))
-            .collect();
+        let mut terms = TermList::default();
+        for i in 0..5000 {
+            terms.stems.push(&format!("t{i:05}"));
+            terms.surfaces.push(&format!("t{i:05}"));
+        }
         for t in 0..5000u32 {
             features.push(&[t]);
         }
@@ -525,7 +640,7 @@ mod tests {
             class_docs: vec![1; labels.len()],
             labels,
             terms,
-            raw_forms: Vec::new(),
+            raw_forms: RawList::default(),
             features,
             counts: Vec::new(),
             dense_counts: None,

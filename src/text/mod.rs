@@ -20,9 +20,9 @@
 //! );
 //! ```
 
-mod normalize;
+pub(crate) mod normalize;
 mod stem;
-mod tokenize;
+pub(crate) mod tokenize;
 
 pub use stem::Language;
 pub use tokenize::{Marker, Token, MAX_WORD_BYTES};
@@ -56,7 +56,9 @@ impl Analyzer {
         let mut normalized = NormalizedText::default();
         normalize_into(text, &mut normalized);
         let mut out = Vec::new();
-        tokenize(&normalized, |token| out.push(token_str(&token).to_string()));
+        tokenize(&normalized, |token, _| {
+            out.push(token_str(&token).to_string())
+        });
         out
     }
 
@@ -65,7 +67,7 @@ impl Analyzer {
     pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&Token<'_>)) {
         let mut normalized = NormalizedText::default();
         normalize_into(text, &mut normalized);
-        tokenize(&normalized, |token| f(&token));
+        tokenize(&normalized, |token, _| f(&token));
     }
 
     /// The terms of `text`: its tokens with every word stemmed. These are what features are
@@ -75,7 +77,7 @@ impl Analyzer {
         let mut normalized = NormalizedText::default();
         normalize_into(text, &mut normalized);
         let mut out = Vec::new();
-        tokenize(&normalized, |token| {
+        tokenize(&normalized, |token, _| {
             out.push(match &token {
                 Token::Word(w) => stemmer.stem(w).into_owned(),
                 other => token_str(other).to_string(),

@@ -6,6 +6,8 @@
 //! look-alikes of Latin letters folded to Latin inside words that are mostly Latin. The
 //! tokenizer only accepts a [`NormalizedText`], so it never sees text that skipped this stage.
 
+use std::ops::Range;
+
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Text that has been through [`normalize_into`]: NFKC, lowercase, no invisible characters.
@@ -92,14 +94,255 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 
 /// Normalises `text` into `out`, reusing its allocation.
 ///
-/// Linear in the length of `text`; never panics.
+/// The fast form of [`normalize_reference`] (tests check that they agree): ASCII text in one copy
+/// and one lowercasing, and text that is already NFKC and has no Cyrillic or Greek letters in two
+/// passes without allocating. Other text takes the reference path. Linear in the length of
+/// `text`; never panics.
 pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
+    let out_s = &mut out.text;
+    out_s.clear();
+    if text.is_ascii() {
+        // ASCII is already NFKC and has no invisible characters or look-alikes.
+        out_s.push_str(text);
+        out_s.make_ascii_lowercase();
+        fix_ascii_controls(out_s);
+        return;
+    }
+    // 1. Is the text, once cleaned (invisibles dropped, apostrophes made ASCII), already NFKC,
+    // and does it have any letter that could be a look-alike? One pass, nothing allocated.
+    let mut lookalike_script = false;
+    let mut rest = text;
+    let cleaned = std::iter::from_fn(|| loop {
+        // One 'a' stands for each ASCII run: enough for the NFKC quick check (ASCII is always
+        // normalised and resets combining order).
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        if ascii > 0 {
+            rest = &rest[ascii..];
+            return Some('a');
+        }
+        let c = rest.chars().next()?;
+        rest = &rest[c.len_utf8()..];
+        if is_invisible(c) {
+            continue;
+        }
+        lookalike_script |= is_cyrillic_or_greek(c) || latin_lookalike(c).is_some();
+        return Some(ascii_apostrophe(c));
+    });
+    let quick = is_nfkc_quick(cleaned);
+    if quick != IsNormalized::Yes || lookalike_script {
+        normalize_reference(text, out);
+        return;
+    }
+    // 2. Lowercase, controls to spaces, decorative marks dropped, ASCII runs whole.
+    out_s.reserve(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        let start = out_s.len();
+        out_s.push_str(&rest[..ascii]);
+        out_s[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
+            if is_invisible(c) {
+                // Dropped.
+            } else if c.is_control() {
+                out_s.push(' ');
+            } else if is_overlay_on_ascii(c, out_s) {
+                // Dropped: s̶a̶l̶e̶ reads as sale.
+            } else {
+                let c = ascii_apostrophe(c);
+                if c.is_ascii() {
+                    out_s.push(c);
+                } else {
+                    out_s.extend(c.to_lowercase());
+                }
+            }
+        }
+    }
+    fix_ascii_controls(out_s);
+}
+
+/// Whether `b` has a byte below 0x20, 0x7F or a backtick, eight bytes at a time: nearly every note
+/// has none, and this check runs on every one.
+fn has_ascii_control_or_backtick(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `w` is zero (the classic test: exact as a whole).
+    let zero_byte = |w: u64| (w.wrapping_sub(ONES) & !w & HIGHS) != 0;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(a);
+        // A byte below 0x20 has its three top bits clear; 0x7F and 0x60 are matched exactly.
+        if zero_byte(w & 0xE0E0_E0E0_E0E0_E0E0)
+            || zero_byte(w ^ 0x7F7F_7F7F_7F7F_7F7F)
+            || zero_byte(w ^ 0x6060_6060_6060_6060)
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&x| x.is_ascii_control() || x == b'`')
+}
+
+/// Typographic apostrophes (and the acute accent used as one) as `'`.
+fn ascii_apostrophe(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{FF07}' | '\u{00B4}' => '\'',
+        c => c,
+    }
+}
+
+/// ASCII control characters to spaces, backticks to apostrophes; the same length in bytes.
+fn fix_ascii_controls(s: &mut String) {
+    if has_ascii_control_or_backtick(s.as_bytes()) {
+        *s = s
+            .replace(|c: char| c.is_ascii_control(), " ")
+            .replace('`', "'");
+    }
+}
+
+/// Where the bytes of a normalised text came from in the original: for each output byte, the
+/// byte range of the original character (or characters) that produced it. Implemented by `()`,
+/// which tracks nothing (the classify path), and by [`SourceSpans`] (evidence).
+pub(crate) trait SourceMap: Default {
+    /// Whether anything is tracked (stages that cost more to track skip the work otherwise).
+    const TRACKS: bool;
+    /// The output grew by `n` bytes made from the original bytes `src`.
+    fn push(&mut self, n: usize, src: (u32, u32));
+    /// A character of the original at `..end` was dropped after the last output byte: that byte
+    /// now covers it too (a strikethrough mark stays with its letter).
+    fn extend_last(&mut self, end: u32);
+    /// The original bytes of output byte `i`.
+    fn at(&self, i: usize) -> (u32, u32);
+}
+
+impl SourceMap for () {
+    const TRACKS: bool = false;
+    #[inline(always)]
+    fn push(&mut self, _: usize, _: (u32, u32)) {}
+    #[inline(always)]
+    fn extend_last(&mut self, _: u32) {}
+    #[inline(always)]
+    fn at(&self, _: usize) -> (u32, u32) {
+        (0, 0)
+    }
+}
+
+/// The original byte range of every byte of a normalised text.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SourceSpans(pub(crate) Vec<(u32, u32)>);
+
+impl SourceMap for SourceSpans {
+    const TRACKS: bool = true;
+    fn push(&mut self, n: usize, src: (u32, u32)) {
+        self.0.extend(std::iter::repeat(src).take(n));
+    }
+    fn extend_last(&mut self, end: u32) {
+        if let Some(last) = self.0.last_mut() {
+            last.1 = last.1.max(end);
+        }
+    }
+    fn at(&self, i: usize) -> (u32, u32) {
+        self.0.get(i).copied().unwrap_or((0, 0))
+    }
+}
+
+/// Normalises `text` into `out`, reusing its allocation: the plain algorithm, stage by stage.
+///
+/// Linear in the length of `text`; never panics.
+pub(crate) fn normalize_reference(text: &str, out: &mut NormalizedText) {
+    normalize_mapped(text, out, &mut ());
+}
+
+/// [`normalize_reference`], recording in `map` where each output byte came from in `text`.
+pub(crate) fn normalize_with_sources(text: &str, out: &mut NormalizedText, map: &mut SourceSpans) {
+    map.0.clear();
+    normalize_mapped(text, out, map);
+}
+
+/// Pushes `s` (made from the original bytes `src`) to `out`, mapped.
+fn push_mapped<M: SourceMap>(out: &mut String, map: &mut M, s: &str, src: (u32, u32)) {
+    out.push_str(s);
+    map.push(s.len(), src);
+}
+
+/// Pushes a character made from the original bytes `src`, mapped.
+fn push_char<M: SourceMap>(out: &mut String, map: &mut M, c: char, src: (u32, u32)) {
+    out.push(c);
+    map.push(c.len_utf8(), src);
+}
+
+/// The original bytes of an input run `from..to` of a stage whose input bytes map through `map`.
+fn span_of<M: SourceMap>(map: &M, from: usize, to: usize) -> (u32, u32) {
+    (map.at(from).0, map.at(to.saturating_sub(1).max(from)).1)
+}
+
+/// Whether NFKC of a text equals the concatenation of NFKC of its pieces when cut before `c`: a
+/// starter that neither changes under NFKC nor combines with what precedes it.
+fn nfkc_boundary_before(c: char) -> bool {
+    c.is_ascii()
+        || (unicode_normalization::char::canonical_combining_class(c) == 0
+            && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes)
+}
+
+/// NFKC of the piece `range` of `text` (whose bytes map through `in_map`), pushed to `out` and
+/// mapped: character by character where NFKC of each character (with its combining marks) gives
+/// the same as NFKC of the piece (fullwidth and ligature letters, accents), else all to the piece.
+fn nfkc_piece_mapped<M: SourceMap>(
+    text: &str,
+    range: Range<usize>,
+    in_map: &M,
+    out: &mut String,
+    map: &mut M,
+) {
+    let piece = &text[range.clone()];
+    let whole: String = piece.nfkc().collect();
+    let starts: Vec<usize> = piece
+        .char_indices()
+        .filter(|&(i, c)| i == 0 || unicode_normalization::char::canonical_combining_class(c) == 0)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(piece.len()))
+        .collect();
+    let parts: Vec<(String, (u32, u32))> = starts
+        .windows(2)
+        .map(|w| {
+            let part: String = piece[w[0]..w[1]].nfkc().collect();
+            let src = span_of(in_map, range.start + w[0], range.start + w[1]);
+            (part, src)
+        })
+        .collect();
+    if parts
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .eq(std::iter::once(whole.as_str()))
+        || parts.iter().map(|(p, _)| p.len()).sum::<usize>() == whole.len()
+            && parts.iter().map(|(p, _)| p.as_str()).collect::<String>() == whole
+    {
+        for (part, src) in &parts {
+            push_mapped(out, map, part, *src);
+        }
+    } else {
+        push_mapped(out, map, &whole, span_of(in_map, range.start, range.end));
+    }
+}
+
+fn normalize_mapped<M: SourceMap>(text: &str, out: &mut NormalizedText, map: &mut M) {
     let out_s = &mut out.text;
     out_s.clear();
     if text.is_ascii() {
         // Fast path: ASCII is already NFKC and has no invisible characters or look-alikes.
         out_s.push_str(text);
         out_s.make_ascii_lowercase();
+        if M::TRACKS {
+            for i in 0..text.len() as u32 {
+                map.push(1, (i, i + 1));
+            }
+        }
         if out_s.bytes().any(|b| b.is_ascii_control() || b == b'`') {
             *out_s = out_s
                 .replace(|c: char| c.is_ascii_control(), " ")
@@ -109,60 +352,99 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
     }
     // 1. Drop invisible characters and make apostrophes ASCII, copying ASCII runs whole.
     let mut cleaned = String::with_capacity(text.len());
+    let mut cleaned_map = M::default();
     let mut lookalike_script = false;
     // The non-ASCII characters, with one 'a' standing for each ASCII run between them: enough
     // for the NFKC quick check (ASCII is always normalised and resets combining order).
     let mut for_quick_check: Vec<char> = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
+    let mut at = 0usize;
+    while at < text.len() {
+        let rest = &text[at..];
         let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
         if ascii > 0 {
             for_quick_check.push('a');
         }
         cleaned.push_str(&rest[..ascii]);
-        rest = &rest[ascii..];
-        if let Some(c) = rest.chars().next() {
-            rest = &rest[c.len_utf8()..];
+        if M::TRACKS {
+            for i in at..at + ascii {
+                cleaned_map.push(1, (i as u32, i as u32 + 1));
+            }
+        }
+        at += ascii;
+        if let Some(c) = text[at..].chars().next() {
+            let src = (at as u32, (at + c.len_utf8()) as u32);
+            at += c.len_utf8();
             if is_invisible(c) {
                 continue;
             }
             lookalike_script |= is_cyrillic_or_greek(c) || latin_lookalike(c).is_some();
             for_quick_check.push(c);
-            cleaned.push(match c {
+            let c = match c {
                 '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{FF07}' | '\u{00B4}' => '\'',
                 c => c,
-            });
+            };
+            push_char(&mut cleaned, &mut cleaned_map, c, src);
         }
     }
-    // 2. NFKC, when the text is not already in it.
-    let nfkc = match is_nfkc_quick(for_quick_check.into_iter()) {
-        IsNormalized::Yes => cleaned,
+    // 2. NFKC, when the text is not already in it. Tracked, piece by piece between boundaries
+    // (where NFKC of the whole is NFKC of the pieces), each piece's output mapped to the piece.
+    let (nfkc, nfkc_map) = match is_nfkc_quick(for_quick_check.into_iter()) {
+        IsNormalized::Yes => (cleaned, cleaned_map),
         _ => {
             let n: String = cleaned.nfkc().collect();
             lookalike_script |= n
                 .chars()
                 .any(|c| is_cyrillic_or_greek(c) || latin_lookalike(c).is_some());
-            n
+            let mut n_map = M::default();
+            if M::TRACKS {
+                let mut pieces = String::with_capacity(n.len());
+                let mut start = 0;
+                let cuts = cleaned
+                    .char_indices()
+                    .filter(|&(i, c)| i > 0 && nfkc_boundary_before(c))
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(cleaned.len()));
+                for end in cuts {
+                    nfkc_piece_mapped(&cleaned, start..end, &cleaned_map, &mut pieces, &mut n_map);
+                    start = end;
+                }
+                if pieces != n {
+                    // Never seen (tests look for it); every byte then maps to the whole text.
+                    n_map = M::default();
+                    n_map.push(n.len(), (0, text.len() as u32));
+                }
+            }
+            (n, n_map)
         }
     };
     out_s.reserve(nfkc.len());
     if !lookalike_script {
         // 3. Lowercase, controls to spaces, ASCII runs whole.
-        let mut rest = nfkc.as_str();
-        while !rest.is_empty() {
+        let mut at = 0usize;
+        while at < nfkc.len() {
+            let rest = &nfkc[at..];
             let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
             let start = out_s.len();
             out_s.push_str(&rest[..ascii]);
             out_s[start..].make_ascii_lowercase();
-            rest = &rest[ascii..];
-            if let Some(c) = rest.chars().next() {
-                rest = &rest[c.len_utf8()..];
+            if M::TRACKS {
+                for i in at..at + ascii {
+                    map.push(1, nfkc_map.at(i));
+                }
+            }
+            at += ascii;
+            if let Some(c) = nfkc[at..].chars().next() {
+                let src = span_of(&nfkc_map, at, at + c.len_utf8());
+                at += c.len_utf8();
                 if c.is_control() {
-                    out_s.push(' ');
+                    push_char(out_s, map, ' ', src);
                 } else if is_overlay_on_ascii(c, out_s) {
                     // Dropped: s̶a̶l̶e̶ reads as sale.
+                    map.extend_last(src.1);
                 } else {
-                    out_s.extend(c.to_lowercase());
+                    for l in c.to_lowercase() {
+                        push_char(out_s, map, l, src);
+                    }
                 }
             }
         }
@@ -175,26 +457,31 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
     }
     // 3. Fold look-alikes word by word, lowercase, controls to spaces.
     let latin_text = is_mostly_latin(&nfkc);
-    let mut rest = nfkc.as_str();
-    while let Some(c) = rest.chars().next() {
+    let mut at = 0usize;
+    while let Some(c) = nfkc[at..].chars().next() {
         if c.is_alphabetic() {
+            let rest = &nfkc[at..];
             let end = rest
                 .char_indices()
                 .find(|&(_, c)| !c.is_alphabetic())
                 .map_or(rest.len(), |(i, _)| i);
-            push_word(&rest[..end], latin_text, out_s);
-            rest = &rest[end..];
+            push_word(&rest[..end], at, &nfkc_map, latin_text, out_s, map);
+            at += end;
         } else {
+            let src = span_of(&nfkc_map, at, at + c.len_utf8());
             if c.is_control() {
-                out_s.push(' ');
+                push_char(out_s, map, ' ', src);
             } else if is_overlay_on_ascii(c, out_s) {
                 // Dropped, as above.
+                map.extend_last(src.1);
             } else if c == '`' {
-                out_s.push('\'');
+                push_char(out_s, map, '\'', src);
             } else {
-                out_s.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    push_char(out_s, map, l, src);
+                }
             }
-            rest = &rest[c.len_utf8()..];
+            at += c.len_utf8();
         }
     }
 }
@@ -225,9 +512,24 @@ fn is_mostly_latin(text: &str) -> bool {
 
 /// Lowercases one alphabetic run into `out`, folding look-alikes if the word is disguised Latin:
 /// it mixes Latin with Cyrillic/Greek, or it is made only of look-alikes inside a Latin text.
-fn push_word(word: &str, latin_text: bool, out: &mut String) {
+///
+/// `word` starts at byte `at` of the stage's input, whose bytes map through `in_map`; the output is
+/// mapped into `map`.
+fn push_word<M: SourceMap>(
+    word: &str,
+    at: usize,
+    in_map: &M,
+    latin_text: bool,
+    out: &mut String,
+    map: &mut M,
+) {
     if word.is_ascii() {
         out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        if M::TRACKS {
+            for i in at..at + word.len() {
+                map.push(1, in_map.at(i));
+            }
+        }
         return;
     }
     let mut has_latin = false;
@@ -253,10 +555,15 @@ fn push_word(word: &str, latin_text: bool, out: &mut String) {
     let fold = (has_other && ((has_latin && all_lookalike_or_latin(word)) || (latin_text && all_lookalike)))
         // "fıx ɑ deal": imitators among plain ASCII letters (Turkish words with ş, ç, ğ… stay).
         || (has_imitator && !has_other && !has_foreign);
-    for c in word.chars() {
+    for (i, c) in word.char_indices() {
+        let src = span_of(in_map, at + i, at + i + c.len_utf8());
         match (fold, latin_lookalike(c)) {
-            (true, Some(l)) => out.push(l),
-            _ => out.extend(c.to_lowercase()),
+            (true, Some(l)) => push_char(out, map, l, src),
+            _ => {
+                for l in c.to_lowercase() {
+                    push_char(out, map, l, src);
+                }
+            }
         }
     }
 }
@@ -268,7 +575,7 @@ fn all_lookalike_or_latin(word: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn norm(s: &str) -> String {
@@ -339,6 +646,113 @@ mod tests {
         assert_eq!(norm("你好，朋友"), "你好,朋友");
         // A short all-look-alike Russian word in Russian text stays Russian.
         assert_eq!(norm("Это сор"), "это сор");
+    }
+
+    fn reference(s: &str) -> String {
+        let mut out = NormalizedText::default();
+        normalize_reference(s, &mut out);
+        out.text
+    }
+
+    /// Texts for comparing the fast path with the reference: every line of the shipped data
+    /// sets, and seeded random strings from pools of characters that exercise each stage.
+    pub(crate) fn sample_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        for file in [
+            include_str!("../../datasets/connection_requests.csv"),
+            include_str!("../../datasets/obfuscated_pitches.csv"),
+            include_str!("../../datasets/sample_invitations.csv"),
+        ] {
+            texts.extend(file.lines().map(String::from));
+        }
+        let pools: &[&[char]] = &[
+            &['a', 'B', ' ', '`', '\t', '\u{7}', '\'', '.', '1'],
+            &[
+                '\u{2019}', '\u{00B4}', '\u{FF07}', '\u{200B}', '\u{00AD}', '\u{FEFF}',
+            ],
+            &[
+                '\u{0301}', '\u{0336}', '\u{0332}', 'e', 'E', 'é', 'İ', 'ß', 'ﬁ',
+            ],
+            &['а', 'е', 'о', 'с', 'Ν', 'ο', 'ı', 'ɑ', 'и', 'λ', 'ж'],
+            &[
+                'Ｓ', 'ａ', '𝐟', '½', '㎞', '\u{85}', '가', '\u{1100}', '\u{1161}',
+            ],
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = next(24);
+            let text: String = (0..len)
+                .map(|_| {
+                    let pool = pools[next(pools.len())];
+                    pool[next(pool.len())]
+                })
+                .collect();
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn control_and_backtick_detection_is_exact() {
+        for len in 0..20 {
+            for pos in 0..len {
+                for byte in 0u8..=0x7F {
+                    let mut b = vec![b'a'; len];
+                    b[pos] = byte;
+                    let expected = byte.is_ascii_control() || byte == b'`';
+                    assert_eq!(has_ascii_control_or_backtick(&b), expected, "{b:?}");
+                }
+            }
+        }
+        assert!(!has_ascii_control_or_backtick("é ï ü".as_bytes()));
+    }
+
+    #[test]
+    fn fast_path_equals_the_reference() {
+        for text in sample_texts() {
+            assert_eq!(norm(&text), reference(&text), "{text:?}");
+        }
+    }
+
+    /// The tracked normaliser gives the same text, and every output byte maps to whole
+    /// characters of the original, in order.
+    #[test]
+    fn source_spans_are_exact_and_valid() {
+        let mut texts = sample_texts();
+        texts.extend(
+            [
+                "ﬁnance ½ ㎞",
+                "Ｓａｌｅ",
+                "s\u{336}a\u{336}l\u{336}e\u{336}",
+                "de\u{200B}mo",
+                "ѕаlе",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let mut out = NormalizedText::default();
+            let mut map = SourceSpans::default();
+            normalize_with_sources(&text, &mut out, &mut map);
+            assert_eq!(out.text, reference(&text), "{text:?}");
+            assert_eq!(map.0.len(), out.text.len(), "{text:?}");
+            let mut previous = 0;
+            for &(a, b) in &map.0 {
+                let (a, b) = (a as usize, b as usize);
+                assert!(a < b || text.is_empty(), "{text:?}: empty source {a}..{b}");
+                assert!(
+                    text.get(a..b).is_some(),
+                    "{text:?}: {a}..{b} is not a slice"
+                );
+                assert!(a >= previous, "{text:?}: sources go backwards");
+                previous = a;
+            }
+        }
     }
 
     #[test]

@@ -68,16 +68,19 @@ impl Language {
 /// A stemmer for one language. Building one is cheap (it holds a function pointer), so the
 /// analyzer makes one per call instead of storing `rust_stemmers::Stemmer`, which is neither
 /// `Clone` nor `Debug`.
-pub(crate) struct WordStemmer(Option<Stemmer>);
+pub(crate) struct WordStemmer(Option<Stemmer>, Language);
 
 impl WordStemmer {
     pub(crate) fn new(language: Language) -> WordStemmer {
-        WordStemmer(language.algorithm().map(Stemmer::create))
+        WordStemmer(language.algorithm().map(Stemmer::create), language)
     }
 
     /// The stem of a lowercase word. A word that would stem to "" (rust-stemmers' Greek stemmer
     /// does that to "ισα") is kept as it is, so no token ever vanishes.
     pub(crate) fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        if self.1 == Language::English && english_keeps(word) {
+            return Cow::Borrowed(word);
+        }
         match &self.0 {
             Some(stemmer) => match stemmer.stem(word) {
                 Cow::Borrowed("") => Cow::Borrowed(word),
@@ -87,6 +90,32 @@ impl WordStemmer {
             None => Cow::Borrowed(word),
         }
     }
+}
+
+/// Word endings that some rule of the Snowball English stemmer acts on: a word ending in none of
+/// them is left as it is by every step (the steps are suffix rules that start by matching one
+/// of these, in rust-stemmers' `english.rs`), except for the prelude, which removes a leading
+/// apostrophe and marks `y` as `Y` (the postlude turns every `Y` back into `y`). Each entry
+/// stands for the suffixes of the stemmer's lists that end with it ("s" for "sses", "ness",
+/// "ous"...; "l" for "tional", "ful", "al"...; "e" for "ance", "able", "ize"...).
+const ENGLISH_SUFFIX_ENDINGS: &[&str] = &[
+    "s", "'", "ed", "ing", "y", "Y", "anci", "enci", "ogi", "li", "iti", "l", "ism", "ion", "er",
+    "ator", "e", "ic", "ant", "ent",
+];
+
+/// Whether the Snowball English stemmer returns `word` unchanged, decided without running it
+/// (most names, products and typos in a note end in a letter no rule acts on): words of fewer
+/// than three characters are never stemmed, and a word that does not start with an apostrophe,
+/// has no `Y`, and ends in none of [`ENGLISH_SUFFIX_ENDINGS`] meets no rule. `false` means
+/// "run the stemmer", not that the stem differs.
+pub(crate) fn english_keeps(word: &str) -> bool {
+    let mut chars = word.chars();
+    if chars.next().is_none() || chars.next().is_none() || chars.next().is_none() {
+        return true;
+    }
+    !word.starts_with('\'')
+        && !word.contains('Y')
+        && !ENGLISH_SUFFIX_ENDINGS.iter().any(|e| word.ends_with(e))
 }
 
 #[cfg(test)]
@@ -99,6 +128,69 @@ mod tests {
         assert_eq!(s.stem("priorities"), "prioriti");
         assert_eq!(s.stem("saving"), "save");
         assert_eq!(s.stem("connection"), "connect");
+    }
+
+    /// `english_keeps` never skips a word the stemmer would change: every string of up to four
+    /// characters over letters that matter to the rules (vowels, suffix letters, apostrophe, `Y`)
+    /// and a few that do not, and every such string followed by a suffix fragment.
+    #[test]
+    fn english_keeps_only_words_the_stemmer_keeps() {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let alphabet: Vec<char> = "aeiouysldgnrtcmbk'Yzé".chars().collect();
+        let fragments = [
+            "", "s", "ss", "ed", "ing", "ly", "ness", "ful", "tion", "ator", "al", "ic", "er",
+            "ive", "ous", "ent", "ment", "ance", "able", "iti", "li", "ogi", "ism", "e", "l", "y",
+            "or", "on", "ar", "um", "ix", "ah", "ok", "ez",
+        ];
+        let mut words = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let mut longer = Vec::new();
+            for w in &words {
+                for &c in &alphabet {
+                    longer.push(format!("{w}{c}"));
+                }
+            }
+            all.extend(longer.iter().cloned());
+            words = longer;
+        }
+        let mut checked = 0;
+        for w in &all {
+            for f in fragments {
+                let word = format!("{w}{f}");
+                if english_keeps(&word) {
+                    assert_eq!(stemmer.stem(&word), word.as_str(), "{word:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+
+    #[test]
+    fn english_keeps_is_not_vacuous() {
+        for w in [
+            "dana",
+            "okafor",
+            "brightwav",
+            "sap",
+            "txt",
+            "ok",
+            "a",
+            "café",
+        ] {
+            assert!(english_keeps(w), "{w}");
+        }
+        for w in [
+            "priorities",
+            "saving",
+            "'tis",
+            "hospital",
+            "happy",
+            "connection",
+        ] {
+            assert!(!english_keeps(w), "{w}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! runs in time linear in the length of the text and never panics on any input.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::normalize::NormalizedText;
 
@@ -48,6 +49,35 @@ pub enum Marker {
 }
 
 impl Marker {
+    /// Every marker, in the order of [`Marker::index`].
+    pub(crate) const ALL: [Marker; 11] = [
+        Marker::Url,
+        Marker::Email,
+        Marker::Money,
+        Marker::Percent,
+        Marker::Phone,
+        Marker::Number(1),
+        Marker::Number(2),
+        Marker::Number(3),
+        Marker::Number(4),
+        Marker::Number(5),
+        Marker::LongWord,
+    ];
+
+    /// The marker's position in [`Marker::ALL`] (numbers of 5 or more digits share one). A new
+    /// marker goes into both (a test checks that they agree).
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Marker::Url => 0,
+            Marker::Email => 1,
+            Marker::Money => 2,
+            Marker::Percent => 3,
+            Marker::Phone => 4,
+            Marker::Number(n) => 4 + n.clamp(1, 5) as usize,
+            Marker::LongWord => 10,
+        }
+    }
+
     /// The term this marker contributes to features, e.g. `<money>`. Angle brackets never occur
     /// in word tokens, so markers cannot collide with words.
     pub fn as_str(self) -> &'static str {
@@ -115,6 +145,30 @@ const MAGNITUDES: &[&str] = &[
     "crores", "cr",
 ];
 
+/// Whether a word of one to three bytes is one of [`CURRENCY_CODES_BEFORE`], by comparing
+/// integers rather than strings: every short word of a note is checked.
+fn is_currency_code(word: &[u8]) -> bool {
+    const fn pack(w: &[u8]) -> u32 {
+        let mut k = 0u32;
+        let mut i = 0;
+        while i < w.len() {
+            k = k << 8 | w[i] as u32;
+            i += 1;
+        }
+        k
+    }
+    const CODES: [u32; CURRENCY_CODES_BEFORE.len()] = {
+        let mut out = [0u32; CURRENCY_CODES_BEFORE.len()];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = pack(CURRENCY_CODES_BEFORE[i].as_bytes());
+            i += 1;
+        }
+        out
+    };
+    word.len() <= 3 && CODES.contains(&pack(word))
+}
+
 fn is_currency_symbol(c: char) -> bool {
     matches!(
         c,
@@ -181,24 +235,90 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|r| r.chars().next())
 }
 
-/// The tokens of `text`, handed to `emit` in order.
-pub(crate) fn tokenize<'a>(text: &'a NormalizedText, mut emit: impl FnMut(Token<'a>)) {
+/// The tokens of `text`, handed to `emit` in order with the byte range of `text` each one was
+/// read from (a marker's whole amount or address, a rejoined word's letters and spaces).
+pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>, Range<usize>)) {
+    tokenize_with::<true>(text, &mut FnSink(emit))
+}
+
+/// Receives tokens. Plain ASCII words, the bulk of a note, come through
+/// [`TokenSink::plain_word`], which a caller can implement without building a [`Token`].
+pub(crate) trait TokenSink<'a> {
+    fn token(&mut self, token: Token<'a>, range: Range<usize>);
+
+    /// A word of ASCII lowercase letters and digits of at most [`MAX_WORD_BYTES`] bytes, as
+    /// `Token::Word` would carry it.
+    #[inline(always)]
+    fn plain_word(&mut self, word: &'a str, range: Range<usize>) {
+        self.token(Token::Word(Cow::Borrowed(word)), range)
+    }
+}
+
+/// A closure as a [`TokenSink`].
+struct FnSink<F>(F);
+
+impl<'a, F: FnMut(Token<'a>, Range<usize>)> TokenSink<'a> for FnSink<F> {
+    #[inline(always)]
+    fn token(&mut self, token: Token<'a>, range: Range<usize>) {
+        (self.0)(token, range)
+    }
+}
+
+/// [`tokenize`] into a [`TokenSink`].
+pub(crate) fn tokenize_into<'a>(text: &'a NormalizedText, sink: &mut impl TokenSink<'a>) {
+    tokenize_with::<true>(text, sink)
+}
+
+/// [`tokenize`], with its shortcuts for the bulk of a note (`FAST`) or without them (the plain
+/// scanner, which tests compare it with).
+fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, emit: &mut impl TokenSink<'a>) {
     let s = text.as_str();
+    let b = s.as_bytes();
     let mut i = 0;
-    while let Some(c) = char_at(s, i) {
+    loop {
+        // Shortcuts for the bulk of a note: ASCII spaces, plain lowercase words and punctuation,
+        // which the general scanner below would emit the same way (see `plain_word_end`).
+        match b.get(i).filter(|_| FAST) {
+            Some(b' ') => {
+                i += 1;
+                continue;
+            }
+            Some(x) if x.is_ascii_lowercase() => {
+                if let Some(end) = plain_word_end(s, i) {
+                    match s.get(i..end) {
+                        Some(w) if w.len() <= MAX_WORD_BYTES => emit.plain_word(w, i..end),
+                        _ => emit.token(Token::Marker(Marker::LongWord), i..end),
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            // Punctuation that starts nothing else (a phone number, an amount), as below.
+            Some(&x) if x.is_ascii_punctuation() && !matches!(x, b'+' | b'(' | b'$') => {
+                let start = i;
+                i += 1;
+                while b.get(i) == Some(&x) {
+                    i += 1;
+                }
+                emit.token(Token::Symbol(&s[start..start + 1]), start..i);
+                continue;
+            }
+            _ => {}
+        }
+        let Some(c) = char_at(s, i) else { break };
         let len = c.len_utf8();
         if c.is_whitespace() {
             i += len;
             continue;
         }
         if let Some(end) = url_with_scheme(s, i) {
-            emit(Token::Marker(Marker::Url));
+            emit.token(Token::Marker(Marker::Url), i..end);
             i = end;
             continue;
         }
         if c == '+' || c == '(' || c.is_ascii_digit() {
             if let Some(end) = phone(s, i) {
-                emit(Token::Marker(Marker::Phone));
+                emit.token(Token::Marker(Marker::Phone), i..end);
                 i = end;
                 continue;
             }
@@ -210,37 +330,95 @@ pub(crate) fn tokenize<'a>(text: &'a NormalizedText, mut emit: impl FnMut(Token<
             }
             if s[j..].starts_with(|c: char| c.is_ascii_digit()) {
                 let (end, _) = number(s, j);
-                emit(Token::Marker(Marker::Money));
-                i = skip_magnitude(s, end);
+                let end = skip_magnitude(s, end);
+                emit.token(Token::Marker(Marker::Money), i..end);
+                i = end;
             } else {
                 i += len;
             }
             continue;
         }
         if c.is_ascii_digit() {
-            i = scan_number(s, i, &mut emit);
+            i = scan_number(s, i, emit);
             continue;
         }
         if is_word_char(c) {
-            i = scan_compound(s, i, &mut emit);
+            i = scan_compound(s, i, emit);
             continue;
         }
         if c.is_ascii_punctuation() || is_currency_symbol(c) {
             // Punctuation carries signal ("!", "?", "£", "&"): one token per run of the same mark.
-            emit(Token::Symbol(&s[i..i + len]));
-            i = s[i..].find(|x: char| x != c).map_or(s.len(), |k| i + k);
+            let end = s[i..].find(|x: char| x != c).map_or(s.len(), |k| i + k);
+            emit.token(Token::Symbol(&s[i..i + len]), i..end);
+            i = end;
             continue;
         }
         if is_cjk(c) || is_emoji(c) {
-            emit(Token::Symbol(&s[i..i + len]));
+            let start = i;
             i += len;
             while let Some(m) = char_at(s, i).filter(|&m| is_emoji_modifier(m)) {
                 i += m.len_utf8();
             }
+            emit.token(Token::Symbol(&s[start..start + len]), start..i);
             continue;
         }
         i += len;
     }
+}
+
+/// ASCII letters and digits: the bytes of a plain word.
+static ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// The end of the word at `i` if it is a plain word, which the general scanner would emit as it
+/// is: ASCII letters and digits starting with a lowercase letter, followed by the end of the text
+/// or an ASCII byte that neither continues it (`'` or `&` before a word character) nor joins it to
+/// another segment (a joiner before a word character). It is then not a URL with a scheme (checked),
+/// a number or a phone number (it starts with a letter) or an e-mail address or domain (no joiner);
+/// it is not a currency code before an amount (three letters or fewer are left to the scanner);
+/// and a single letter counts only before a space and a word of two or more letters or digits,
+/// where it cannot start a spaced-out word ("s a l e").
+#[inline]
+fn plain_word_end(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut j = i + 1;
+    while j < b.len() && ASCII_WORD[b[j] as usize] {
+        j += 1;
+    }
+    let word_at = |k: usize| {
+        b.get(k)
+            .is_some_and(|&x| !x.is_ascii() || ASCII_WORD[x as usize])
+    };
+    let ends = match b.get(j) {
+        None => true,
+        Some(&n) if !n.is_ascii() => false,
+        Some(&n) if matches!(n, b'\'' | b'&') || is_joiner(n as char) => !word_at(j + 1),
+        Some(_) => true,
+    };
+    if !ends {
+        return None;
+    }
+    let len = j - i;
+    if len == 1 {
+        let before_word = b.get(j) == Some(&b' ')
+            && b.get(j + 1).is_some_and(|&x| ASCII_WORD[x as usize])
+            && b.get(j + 2).is_some_and(|&x| ASCII_WORD[x as usize]);
+        return before_word.then_some(j);
+    }
+    if len <= 3 && is_currency_code(&b[i..j]) {
+        return None;
+    }
+    if matches!(b[i], b'h' | b'w') && url_with_scheme(s, i).is_some() {
+        return None;
+    }
+    Some(j)
 }
 
 /// `http://`, `https://` or `www.` at `i` (at the start of a word): the end of the URL.
@@ -352,15 +530,15 @@ fn skip_magnitude(s: &str, i: usize) -> usize {
 }
 
 /// A number at `i`: percent, money (with a currency word after it), or a plain number.
-fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
+fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl TokenSink<'a>) -> usize {
     let (end, digits) = number(s, i);
     let rest = &s[end..];
     if rest.starts_with('%') {
-        emit(Token::Marker(Marker::Percent));
+        emit.token(Token::Marker(Marker::Percent), i..end + 1);
         return end + 1;
     }
     if rest.starts_with(" %") {
-        emit(Token::Marker(Marker::Percent));
+        emit.token(Token::Marker(Marker::Percent), i..end + 2);
         return end + 2;
     }
     // Letters glued to the number: "5k" is a number with a magnitude, "3rd" or "24x7" a word.
@@ -369,32 +547,32 @@ fn scan_number<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> us
             return scan_compound(s, i, emit);
         }
         if let Some(after) = currency_word_after(s, wend) {
-            emit(Token::Marker(Marker::Money));
+            emit.token(Token::Marker(Marker::Money), i..after);
             return after;
         }
-        emit(Token::Marker(Marker::Number(digits.min(5) as u8)));
+        emit.token(Token::Marker(Marker::Number(digits.min(5) as u8)), i..wend);
         return wend;
     }
     if rest.starts_with(' ') {
         if let Some((w, wend)) = next_ascii_word(s, end + 1) {
             if matches!(w, "percent" | "pct" | "percentage") {
-                emit(Token::Marker(Marker::Percent));
+                emit.token(Token::Marker(Marker::Percent), i..wend);
                 return wend;
             }
             let cent_ends = s[wend..]
                 .strip_prefix(" cent")
                 .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()));
             if w == "per" && cent_ends {
-                emit(Token::Marker(Marker::Percent));
+                emit.token(Token::Marker(Marker::Percent), i..wend + 5);
                 return wend + 5;
             }
         }
     }
     if let Some(after) = currency_word_after(s, skip_magnitude(s, end)) {
-        emit(Token::Marker(Marker::Money));
+        emit.token(Token::Marker(Marker::Money), i..after);
         return after;
     }
-    emit(Token::Marker(Marker::Number(digits.min(5) as u8)));
+    emit.token(Token::Marker(Marker::Number(digits.min(5) as u8)), i..end);
     end
 }
 
@@ -406,8 +584,9 @@ fn currency_word_after(s: &str, i: usize) -> Option<usize> {
 }
 
 /// A word or compound (`follow-up`, `acme.io/demo`, `jane@acme.io`, `f.r.e.e`) at `i`.
-fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
+fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl TokenSink<'a>) -> usize {
     // Segments: word characters with internal apostrophes or '&'; joined by one joiner each.
+    // (`plain_word_end` takes a shortcut through this function: keep the two in step.)
     let mut j = i;
     let mut joiners = 0usize;
     loop {
@@ -424,7 +603,7 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
     if joiners > 0 {
         if let Some(at) = compound.find('@') {
             if at > 0 && compound[at + 1..].contains('.') {
-                emit(Token::Marker(Marker::Email));
+                emit.token(Token::Marker(Marker::Email), i..j);
                 return j;
             }
         }
@@ -436,18 +615,21 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
             let domain_shaped =
                 !word_like || compound.contains('/') || host.matches('.').count() >= 2;
             if TLDS.contains(&tld) && domain_shaped && !host.contains('@') {
-                emit(Token::Marker(Marker::Url));
+                emit.token(Token::Marker(Marker::Url), i..j);
                 return j;
             }
         }
         // "f.r.e.e", "s-a-l-e": letter-spaced words are rejoined.
         let parts = compound.split(is_joiner);
         if joiners >= 2 && parts.clone().all(is_one_char) {
-            emit_word(Cow::Owned(parts.collect()), emit);
+            emit_word(Cow::Owned(parts.collect()), i..j, emit);
             return j;
         }
+        let mut start = i;
         for part in compound.split(is_joiner) {
-            emit_word(Cow::Borrowed(part), emit);
+            emit_word(Cow::Borrowed(part), start..start + part.len(), emit);
+            // The part, then its joiner (always one byte).
+            start += part.len() + 1;
         }
         return j;
     }
@@ -469,15 +651,15 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
             if let Some(next) = next {
                 let (joined, end) = letter_spaced(s, j + 2, next);
                 if let Some(word) = joined {
-                    emit_word(Cow::Borrowed(compound), emit);
-                    emit_word(Cow::Owned(word), emit);
+                    emit_word(Cow::Borrowed(compound), i..j, emit);
+                    emit_word(Cow::Owned(word), j + 1..end, emit);
                     return end;
                 }
             }
         }
         let (joined, end) = letter_spaced(s, j, compound);
         if let Some(word) = joined {
-            emit_word(Cow::Owned(word), emit);
+            emit_word(Cow::Owned(word), i..end, emit);
             return end;
         }
     }
@@ -492,11 +674,12 @@ fn scan_compound<'a>(s: &'a str, i: usize, emit: &mut impl FnMut(Token<'a>)) -> 
         }
         if s[k..].starts_with(|c: char| c.is_ascii_digit()) {
             let (end, _) = number(s, k);
-            emit(Token::Marker(Marker::Money));
-            return skip_magnitude(s, end);
+            let end = skip_magnitude(s, end);
+            emit.token(Token::Marker(Marker::Money), i..end);
+            return end;
         }
     }
-    emit_word(Cow::Borrowed(compound), emit);
+    emit_word(Cow::Borrowed(compound), i..j, emit);
     j
 }
 
@@ -551,11 +734,11 @@ fn letter_spaced(s: &str, j: usize, first: &str) -> (Option<String>, usize) {
     (Some(word), end)
 }
 
-fn emit_word<'a>(word: Cow<'a, str>, emit: &mut impl FnMut(Token<'a>)) {
+fn emit_word<'a>(word: Cow<'a, str>, range: Range<usize>, emit: &mut impl TokenSink<'a>) {
     if word.len() > MAX_WORD_BYTES {
-        emit(Token::Marker(Marker::LongWord));
+        emit.token(Token::Marker(Marker::LongWord), range);
     } else {
-        emit(Token::Word(word));
+        emit.token(Token::Word(word), range);
     }
 }
 
@@ -569,7 +752,7 @@ pub(crate) mod tests {
         let mut n = NormalizedText::default();
         normalize_into(text, &mut n);
         let mut out = Vec::new();
-        tokenize(&n, |t| {
+        tokenize(&n, |t, _| {
             out.push(match t {
                 Token::Word(w) => w.into_owned(),
                 Token::Symbol(s) => s.to_string(),
@@ -702,6 +885,130 @@ pub(crate) mod tests {
         assert_tokens("I n t e r e s t e d?", &["interested", "?"]);
         assert_tokens("a b c", &["abc"]);
         assert_tokens("e.g. this", &["e", "g", ".", "this"]);
+    }
+
+    /// The tokens, with the shortcuts or without.
+    fn tokens_with<const FAST: bool>(text: &str) -> Vec<(Token<'static>, Range<usize>)> {
+        let mut n = NormalizedText::default();
+        normalize_into(text, &mut n);
+        let mut out = Vec::new();
+        tokenize_with::<FAST>(
+            &n,
+            &mut FnSink(|t: Token<'_>, range: Range<usize>| {
+                let t = match t {
+                    Token::Word(w) => Token::Word(Cow::Owned(w.into_owned())),
+                    Token::Symbol(s) => Token::Word(Cow::Owned(format!("symbol {s}"))),
+                    Token::Marker(m) => Token::Marker(m),
+                };
+                out.push((t, range))
+            }),
+        );
+        out
+    }
+
+    /// Every token's range is a non-empty slice of the normalised text, after the one before;
+    /// a word's range holds its letters in order.
+    #[test]
+    fn token_ranges_slice_the_text_in_order() {
+        let mut texts = crate::text::normalize::tests::sample_texts();
+        texts.extend(
+            [
+                "f.r.e.e demo",
+                "in a f r e e trial",
+                "s a l e",
+                "s-a-l-e now",
+                "$5k",
+                "usd 1,000",
+                "15 per cent",
+                "call +1 (555) 123-4567",
+                "jo@acme.io",
+                "follow-up",
+                "🙌🏽 ok",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let mut n = NormalizedText::default();
+            normalize_into(&text, &mut n);
+            let s = n.as_str();
+            let mut previous_end = 0;
+            tokenize(&n, |t, range| {
+                let slice = s.get(range.clone());
+                assert!(
+                    slice.is_some_and(|x| !x.is_empty()),
+                    "{text:?}: {range:?} of {s:?}"
+                );
+                assert!(range.start >= previous_end, "{text:?}: {range:?} overlaps");
+                previous_end = range.end;
+                if let Token::Word(w) = t {
+                    let mut letters = slice.unwrap_or("").chars();
+                    assert!(
+                        w.chars().all(|c| letters.any(|l| l == c)),
+                        "{text:?}: {w:?} is not in {slice:?}"
+                    );
+                }
+            });
+        }
+    }
+
+    #[test]
+    fn shortcuts_give_the_plain_scanners_tokens() {
+        let mut texts = crate::text::normalize::tests::sample_texts();
+        texts.extend(
+            [
+                "www. x",
+                "www.acme.io",
+                "http: //x",
+                "https://a.b/c",
+                "usd 100",
+                "rs. 500",
+                "eur",
+                "a b c",
+                "in a f r e e trial",
+                "i d",
+                "i do",
+                "x y zz",
+                "a1 b2",
+                "don't",
+                "don' t",
+                "at&t",
+                "r& d",
+                "done.looking",
+                "done. looking",
+                "e.g. this",
+                "ok.",
+                "ok-",
+                "ok- go",
+                "ok-go",
+                "a.b",
+                "s a l e now",
+                "hi!!! ok??",
+                "(555) 123 4567",
+                "+1 555",
+                "$5",
+                "# tag",
+                "email jo@acme.io.",
+                "café au lait",
+                "naïve",
+                "x\u{301}y",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            assert_eq!(
+                tokens_with::<true>(&text),
+                tokens_with::<false>(&text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_marker_has_its_place() {
+        for (i, m) in Marker::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i, "{m:?}");
+        }
+        assert_eq!(Marker::Number(9).index(), Marker::Number(5).index());
     }
 
     #[test]

@@ -6,16 +6,16 @@
 //! - [`classify`]: the verdict on one text: label, confidence, probabilities, unsure, evidence.
 //! - [`Export`]: the files a person dropped (the ZIP LinkedIn mails, or the loose CSVs), then
 //!   [`Export::triage`]: the same verdicts and output CSVs as the `triage` example gives.
-//! - [`highlight`]: a text cut into plain and evidence segments, for the page to mark.
+//! - [`csv_field`]: the person's reply as a CSV field, put in the downloaded CSVs.
 //!
-//! Results are JSON strings (the page parses them); the work is plain Rust in [`files`],
-//! [`report`] and [`mod@highlight`], tested natively with `cargo test` in this folder.
+//! The evidence comes with its places in the text (UTF-16 offsets from the library's byte spans,
+//! [`report::marks`]), which the page marks. Results are JSON strings (the page parses them); the
+//! work is plain Rust in [`files`] and [`report`], tested natively with `cargo test` in this
+//! folder.
 
 pub mod files;
-pub mod highlight;
 pub mod report;
 
-use nopitch::text::Analyzer;
 use nopitch::Classifier;
 use wasm_bindgen::prelude::*;
 
@@ -51,11 +51,11 @@ pub fn classify(text: &str) -> String {
     json(&report::classify_report(text))
 }
 
-/// `text` cut into `[piece, is_evidence]` segments (JSON), marking the evidence `features`.
+/// `text` as one CSV field, quoted as the downloaded CSVs quote: the page puts it where
+/// [`report::REPLY_PLACEHOLDER`] stands.
 #[wasm_bindgen]
-pub fn highlight(text: &str, features: Vec<String>) -> String {
-    let analyzer = Analyzer::new(Classifier::pretrained().settings().language);
-    json(&highlight::highlight(&analyzer, text, &features))
+pub fn csv_field(text: &str) -> String {
+    report::csv_field(text)
 }
 
 /// The files of one export, added one by one, then triaged.

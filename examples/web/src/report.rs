@@ -6,17 +6,23 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
+use std::ops::Range;
 
 use nopitch::linkedin::{
-    evidence_text, invitation_cells, triage_export_readers, write_conversations_csv,
-    write_invitations_csv, ConversationJudge, ConversationReader, Direction, ExportInvitation,
-    InboxTriage, InvitationsTriage, MessageReader, Owner, OwnerSource, Record, Triage,
-    TriagedConversation, OPENING_MAX_CHARS,
+    evidence_text, triage_export_readers, ConversationJudge, ConversationReader, Direction,
+    ExportInvitation, InboxTriage, InvitationsTriage, MessageReader, Owner, OwnerSource, Record,
+    Triage, TriagedConversation, OPENING_MAX_CHARS,
 };
-use nopitch::{Action, Classifier, TriagePolicy, DEFAULT_DECLINE_REPLY};
+use nopitch::review::{write_conversations, write_invitations};
+use nopitch::{Action, Classifier, Evidence, TriagePolicy, DEFAULT_DECLINE_REPLY};
 use serde::Serialize;
 
 use crate::files::{DroppedFile, ExportCsvs};
+
+/// Stands for the reply in the CSVs the binding writes; the page puts the person's own reply in
+/// its place when they download them ([`crate::csv_field`] escapes it). Private-use characters:
+/// an export that holds this string anyway gets the default reply instead.
+pub const REPLY_PLACEHOLDER: &str = "\u{e000}nopitch-reply\u{e000}";
 
 /// The sections of the page, in order; every row is in exactly one, and each section's count is
 /// shown. Sure verdicts by category, then every unsure verdict, then the rows with no verdict.
@@ -38,16 +44,51 @@ pub const SECTIONS: [&str; 11] = [
 /// first five).
 pub const TURNS_SHOWN: usize = 6;
 
-/// The section of a category cell as the output CSVs write it (`sales`, `sales (unsure)`,
-/// `no-note`, …).
-fn section(category_cell: &str) -> &'static str {
-    if category_cell.ends_with(" (unsure)") {
+/// The section of a row: `unsure` for an unsure verdict, else its category (`sales`,
+/// `no-note`, `outgoing`, …).
+fn section(category: &str, unsure: bool) -> &'static str {
+    if unsure {
         return "unsure";
     }
     SECTIONS
         .into_iter()
-        .find(|s| *s == category_cell)
+        .find(|s| *s == category)
+        // Every category the library writes is a section; anything else is shown apart.
         .unwrap_or("unreadable")
+}
+
+/// The evidence's places in `text` as the page marks them: byte spans turned into UTF-16
+/// offsets (JavaScript's string indexes), overlapping ones merged (the two bigrams of "we
+/// worked together" make one mark). Spans that do not slice `text` are skipped.
+pub fn marks<'a>(text: &str, spans: impl IntoIterator<Item = &'a Range<usize>>) -> Vec<[u32; 2]> {
+    let mut spans: Vec<Range<usize>> = spans
+        .into_iter()
+        .filter(|s| s.start < s.end && text.get((*s).clone()).is_some())
+        .cloned()
+        .collect();
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    // One pass over the text for every offset.
+    let (mut byte, mut unit) = (0usize, 0u32);
+    let mut utf16 = |to: usize| {
+        unit += text[byte..to].encode_utf16().count() as u32;
+        byte = to;
+        unit
+    };
+    merged
+        .into_iter()
+        .map(|s| [utf16(s.start), utf16(s.end)])
+        .collect()
+}
+
+fn evidence_spans(evidence: &[Evidence]) -> impl Iterator<Item = &Range<usize>> {
+    evidence.iter().flat_map(|e| e.spans.iter())
 }
 
 /// How many rows each section has, in [`SECTIONS`] order (sections with none left out).
@@ -75,6 +116,9 @@ pub struct Report {
     pub conversations: Option<ConversationsReport>,
     /// The default reply to a declined pitch (the page lets the person edit it).
     pub reply: &'static str,
+    /// What stands for the reply in the CSVs ([`REPLY_PLACEHOLDER`]), or `None` when they hold
+    /// the default reply itself.
+    pub reply_placeholder: Option<&'static str>,
 }
 
 /// The export's owner and how they were found.
@@ -101,7 +145,8 @@ pub struct InvitationsReport {
     pub counts: Vec<(&'static str, usize)>,
     /// Every row, in report order.
     pub items: Vec<InvitationItem>,
-    /// The output CSV (the export's columns and the verdicts).
+    /// The output CSV: `nopitch triage --out`'s file (`nopitch::review::write_invitations`),
+    /// the reply as [`Report::reply_placeholder`].
     pub csv: String,
 }
 
@@ -124,12 +169,15 @@ pub struct InvitationItem {
     pub date: String,
     /// The note (empty when none).
     pub note: String,
-    /// The model's evidence n-grams in the note, to mark in it.
-    pub note_features: Vec<String>,
-    /// The output CSV's `category`, `confidence`, `action`, `evidence`, `conversation`,
-    /// `joined_by` and `verdict_from` cells.
+    /// Where the model's evidence is in the note (UTF-16 offsets, see [`marks`]).
+    pub note_marks: Vec<[u32; 2]>,
+    /// The evidence's words in the note, strongest first.
+    pub note_words: Vec<String>,
+    /// The output CSV's cells: `category` (`sales`, …, `no-note`, `outgoing`, …).
     pub category: String,
-    /// As the CSV writes it.
+    /// `unsure` is `yes`.
+    pub unsure: bool,
+    /// As the CSV writes it (`0.934`, or empty).
     pub confidence: String,
     /// As the CSV writes it.
     pub action: String,
@@ -159,7 +207,8 @@ pub struct ConversationsReport {
     pub items: Vec<ConversationItem>,
     /// The unreadable rows, described.
     pub unreadable: Vec<String>,
-    /// The output CSV (one row per conversation and per unreadable row).
+    /// The output CSV: `nopitch triage --conversations-out`'s file
+    /// (`nopitch::review::write_conversations`), the reply as [`Report::reply_placeholder`].
     pub csv: String,
 }
 
@@ -184,8 +233,10 @@ pub struct ConversationItem {
     pub first_date: String,
     /// As written.
     pub last_date: String,
-    /// As the CSV writes it (`sales`, `sales (unsure)`, …).
+    /// Its category (`sales`, …).
     pub category: String,
+    /// Whether the verdict is unsure.
+    pub unsure: bool,
     /// As the CSV writes it.
     pub confidence: String,
     /// `decline`, `accept`, `review`, `archive`.
@@ -196,8 +247,12 @@ pub struct ConversationItem {
     pub last_follow_up: String,
     /// What the rules found.
     pub reasons: Vec<String>,
-    /// The model's evidence n-grams, to mark in the messages.
-    pub features: Vec<String>,
+    /// What the model read of it (the other party's subject, opening message and follow-ups).
+    pub text: String,
+    /// Where the model's evidence is in [`ConversationItem::text`] (UTF-16 offsets).
+    pub marks: Vec<[u32; 2]>,
+    /// The evidence's words, strongest first.
+    pub words: Vec<String>,
     /// The evidence in words, as the CSV writes it.
     pub evidence: String,
     /// The first messages (drafts left out).
@@ -244,22 +299,60 @@ fn csv_string(write: impl FnOnce(&mut Vec<u8>) -> nopitch::Result<()>) -> Result
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
+/// The cells of a CSV the binding wrote, by column name.
+struct CsvRows {
+    headers: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl CsvRows {
+    fn read(text: &str) -> Result<CsvRows, String> {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows = reader
+            .records()
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        Ok(CsvRows { headers, rows })
+    }
+
+    /// The cell of `column` in row `row` (the last column of that name: the export's own
+    /// columns come first).
+    fn cell(&self, row: usize, column: &str) -> String {
+        self.headers
+            .iter()
+            .rposition(|h| h == column)
+            .and_then(|i| self.rows.get(row)?.get(i))
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
 fn invitation_item(
     row: usize,
     r: &ExportInvitation,
+    csv: &CsvRows,
     profile_column: Option<usize>,
 ) -> InvitationItem {
     let inv = &r.invitation.invitation;
-    let [category, confidence, action, evidence, conversation, joined_by, source] =
-        invitation_cells(r);
-    let note_features = match &r.invitation.triage {
-        Triage::Judged(_, evidence) => evidence.iter().map(|e| e.feature.clone()).collect(),
-        _ => Vec::new(),
+    let (note_marks, note_words) = match &r.invitation.triage {
+        Triage::Judged(_, evidence) => (
+            marks(&inv.message, evidence_spans(evidence)),
+            evidence.iter().map(|e| e.text.clone()).collect(),
+        ),
+        _ => (Vec::new(), Vec::new()),
     };
+    let category = csv.cell(row, "category");
+    let unsure = csv.cell(row, "unsure") == "yes";
     InvitationItem {
         row,
         line: inv.line,
-        section: section(&category),
+        section: section(&category, unsure),
         from: inv.from.clone(),
         to: inv.to.clone(),
         profile_url: profile_column
@@ -268,18 +361,23 @@ fn invitation_item(
             .unwrap_or_default(),
         date: inv.sent_at.clone(),
         note: inv.message.clone(),
-        note_features,
+        note_marks,
+        note_words,
         category,
-        confidence,
-        action,
-        evidence,
-        conversation,
-        joined_by,
-        source,
+        unsure,
+        confidence: csv.cell(row, "confidence"),
+        action: csv.cell(row, "action"),
+        evidence: csv.cell(row, "evidence"),
+        conversation: csv.cell(row, "conversation"),
+        joined_by: csv.cell(row, "joined_by"),
+        source: csv.cell(row, "verdict_from"),
     }
 }
 
 fn invitations_report(source: String, t: &InvitationsTriage) -> Result<InvitationsReport, String> {
+    let csv = csv_string(|out| write_invitations(out, t))?;
+    // The items show what the file says: read it back.
+    let cells = CsvRows::read(&csv)?;
     let profile_column = t
         .headers
         .iter()
@@ -288,7 +386,7 @@ fn invitations_report(source: String, t: &InvitationsTriage) -> Result<Invitatio
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| invitation_item(i, r, profile_column))
+        .map(|(i, r)| invitation_item(i, r, &cells, profile_column))
         .collect();
     let order = |s: &str| {
         SECTIONS
@@ -313,7 +411,7 @@ fn invitations_report(source: String, t: &InvitationsTriage) -> Result<Invitatio
             .count(),
         counts: counts(items.iter().map(|i| i.section)),
         items,
-        csv: csv_string(|out| write_invitations_csv(t, out))?,
+        csv,
     })
 }
 
@@ -358,15 +456,11 @@ fn conversation_item(
     turns: &mut HashMap<String, (Vec<TurnItem>, usize)>,
 ) -> ConversationItem {
     let v = &c.verdict;
-    let category = if v.unsure {
-        format!("{} (unsure)", v.category)
-    } else {
-        v.category.to_string()
-    };
+    let category = v.category.label().to_string();
     let (shown, more_turns) = turns.remove(&c.id).unwrap_or_default();
     ConversationItem {
         id: c.id.clone(),
-        section: section(&category),
+        section: section(&category, v.unsure),
         sender: c.sender.clone(),
         profile_url: c.sender_profile_url.clone(),
         title: c.title.clone(),
@@ -375,12 +469,15 @@ fn conversation_item(
         first_date: c.first_date.clone(),
         last_date: c.last_date.clone(),
         category,
+        unsure: v.unsure,
         confidence: format!("{:.3}", v.confidence),
         action: v.action.name().to_string(),
         follow_ups: v.follow_ups,
         last_follow_up: c.last_follow_up_date.clone().unwrap_or_default(),
         reasons: v.reasons.clone(),
-        features: v.evidence.iter().map(|e| e.feature.clone()).collect(),
+        text: c.text.clone(),
+        marks: marks(&c.text, evidence_spans(&v.evidence)),
+        words: v.evidence.iter().map(|e| e.text.clone()).collect(),
         evidence: evidence_text(v),
         turns: shown,
         more_turns,
@@ -409,7 +506,7 @@ fn conversations_report(
         counts: counts(keys),
         items,
         unreadable: inbox.unreadable.iter().map(|d| d.to_string()).collect(),
-        csv: csv_string(|out| write_conversations_csv(inbox, out))?,
+        csv: csv_string(|out| write_conversations(out, inbox))?,
     })
 }
 
@@ -421,8 +518,18 @@ fn conversations_report(
 /// header cannot be read.
 pub fn triage_report(files: Vec<DroppedFile>, me: Option<&str>) -> Result<Report, String> {
     let csvs = ExportCsvs::from_files(files)?;
-    let judge = ConversationJudge::new(&Classifier::pretrained(), &TriagePolicy::default())
-        .map_err(|e| e.to_string())?;
+    let holds = |c: &Option<crate::files::ExportCsv>| {
+        c.as_ref().is_some_and(|c| {
+            let needle = REPLY_PLACEHOLDER.as_bytes();
+            c.bytes.windows(needle.len()).any(|w| w == needle)
+        })
+    };
+    let reply_placeholder =
+        (!holds(&csvs.invitations) && !holds(&csvs.messages)).then_some(REPLY_PLACEHOLDER);
+    let policy =
+        TriagePolicy::default().decline_reply(reply_placeholder.unwrap_or(DEFAULT_DECLINE_REPLY));
+    let judge =
+        ConversationJudge::new(&Classifier::pretrained(), &policy).map_err(|e| e.to_string())?;
     let owner = me
         .map(str::trim)
         .filter(|m| !m.is_empty())
@@ -459,7 +566,21 @@ pub fn triage_report(files: Vec<DroppedFile>, me: Option<&str>) -> Result<Report
         invitations,
         conversations,
         reply: DEFAULT_DECLINE_REPLY,
+        reply_placeholder,
     })
+}
+
+/// `text` as one CSV field, quoted as the library's writers quote (the `csv` crate's
+/// necessary quoting): what replaces [`REPLY_PLACEHOLDER`] in a downloaded CSV.
+pub fn csv_field(text: &str) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record([text]);
+    let bytes = w.into_inner().unwrap_or_default();
+    let field = String::from_utf8_lossy(&bytes);
+    field.strip_suffix('\n').unwrap_or(&field).to_string()
 }
 
 /// A made-up export of a few rows, triaged by [`warm_up`].
@@ -504,15 +625,19 @@ pub struct ClassifyReport {
     pub action: &'static str,
     /// Every label's probability, in the model's label order.
     pub probabilities: Vec<(String, f64)>,
-    /// The evidence: n-gram, count, weight.
+    /// The evidence: n-gram, the text's words, count, weight.
     pub evidence: Vec<EvidenceItem>,
+    /// Where the evidence is in the text (UTF-16 offsets, see [`marks`]).
+    pub marks: Vec<[u32; 2]>,
 }
 
 /// One piece of evidence.
 #[derive(Debug, Serialize)]
 pub struct EvidenceItem {
-    /// The n-gram as a person reads it.
+    /// The n-gram as the model knows it.
     pub feature: String,
+    /// The text's own words for it.
+    pub text: String,
     /// How often it occurs.
     pub count: u32,
     /// Its weight toward the label (log-odds against the runner-up).
@@ -528,17 +653,19 @@ pub fn classify_report(text: &str) -> ClassifyReport {
     let action = TriagePolicy::default()
         .verdict(&p)
         .map_or(Action::Review, |v| v.action);
+    let evidence = p.evidence(text, EVIDENCE_SHOWN);
     ClassifyReport {
+        marks: marks(text, evidence_spans(&evidence)),
         label: p.label().to_string(),
         confidence: p.confidence(),
         unsure: p.is_unsure(),
         action: action.name(),
         probabilities: p.probabilities().map(|(l, x)| (l.to_string(), x)).collect(),
-        evidence: p
-            .evidence(EVIDENCE_SHOWN)
+        evidence: evidence
             .into_iter()
             .map(|e| EvidenceItem {
                 feature: e.feature,
+                text: e.text,
                 count: e.count,
                 weight: e.weight,
             })
@@ -559,7 +686,7 @@ mod tests {
         }
     }
 
-    /// What the `triage` example writes for the sample export.
+    /// What the `triage` example (and `nopitch triage`) writes for the sample export.
     fn expected() -> (String, String) {
         let root = format!("{}/../../datasets", env!("CARGO_MANIFEST_DIR"));
         let files = ExportFiles {
@@ -570,13 +697,29 @@ mod tests {
             ConversationJudge::new(&Classifier::pretrained(), &TriagePolicy::default()).unwrap();
         let t = triage_export(&files, None, &judge).unwrap();
         let mut inv = Vec::new();
-        write_invitations_csv(t.invitations.as_ref().unwrap(), &mut inv).unwrap();
+        write_invitations(&mut inv, t.invitations.as_ref().unwrap()).unwrap();
         let mut conv = Vec::new();
-        write_conversations_csv(t.inbox.as_ref().unwrap(), &mut conv).unwrap();
+        write_conversations(&mut conv, t.inbox.as_ref().unwrap()).unwrap();
         (
             String::from_utf8(inv).unwrap(),
             String::from_utf8(conv).unwrap(),
         )
+    }
+
+    /// A CSV of the report with the reply put in, as the page does on download.
+    fn with_reply(csv: &str, reply: &str) -> String {
+        csv.replace(REPLY_PLACEHOLDER, &csv_field(reply))
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_as_the_writers_quote_them() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\"\nbye"), "\"say \"\"hi\"\"\nbye\"");
+        assert_eq!(
+            csv_field(DEFAULT_DECLINE_REPLY).len(),
+            DEFAULT_DECLINE_REPLY.len() + 2
+        );
     }
 
     #[test]
@@ -589,25 +732,26 @@ mod tests {
             None,
         )
         .unwrap();
+        assert_eq!(report.reply_placeholder, Some(REPLY_PLACEHOLDER));
         let (inv_csv, conv_csv) = expected();
         let inv = report.invitations.unwrap();
         let conv = report.conversations.unwrap();
-        assert_eq!(inv.csv, inv_csv);
-        assert_eq!(conv.csv, conv_csv);
+        assert_eq!(with_reply(&inv.csv, DEFAULT_DECLINE_REPLY), inv_csv);
+        assert_eq!(with_reply(&conv.csv, DEFAULT_DECLINE_REPLY), conv_csv);
+        assert!(with_reply(&inv.csv, "No, thanks").contains(",\"No, thanks\","));
         assert_eq!(report.owner.name, "Jordan Ellis");
         assert_eq!(report.owner.how, "from the invitations");
 
-        // Every invitation once, counted in its section.
+        // Every invitation once, counted in its section, as the CSV says.
         let mut rows: Vec<usize> = inv.items.iter().map(|i| i.row).collect();
         rows.sort_unstable();
         assert_eq!(rows, (0..inv.rows).collect::<Vec<_>>());
         assert_eq!(inv.counts.iter().map(|c| c.1).sum::<usize>(), inv.rows);
-        let csv_categories: Vec<String> = csv::Reader::from_reader(inv_csv.as_bytes())
-            .records()
-            .map(|r| r.unwrap().iter().rev().nth(6).unwrap().to_string())
-            .collect();
+        let cells = CsvRows::read(&inv_csv).unwrap();
         for item in &inv.items {
-            assert_eq!(item.category, csv_categories[item.row]);
+            assert_eq!(item.category, cells.cell(item.row, "category"));
+            assert_eq!(item.unsure, cells.cell(item.row, "unsure") == "yes");
+            assert_eq!(item.note, cells.cell(item.row, "Message"));
         }
         // Sections in page order, the pitches first.
         let order: Vec<&str> = inv.items.iter().map(|i| i.section).collect();
@@ -615,8 +759,24 @@ mod tests {
         sorted.sort_by_key(|s| SECTIONS.iter().position(|x| x == s));
         assert_eq!(order, sorted);
         assert_eq!(order[0], "sales");
+        // The evidence is marked in the note: the marks are the evidence's words.
+        for item in inv
+            .items
+            .iter()
+            .filter(|i| i.section == "sales" && !i.note.is_empty())
+        {
+            assert!(!item.note_marks.is_empty(), "{}", item.note);
+            let utf16: Vec<u16> = item.note.encode_utf16().collect();
+            for [a, b] in &item.note_marks {
+                let marked = String::from_utf16(&utf16[*a as usize..*b as usize]).unwrap();
+                assert!(
+                    item.note_words.iter().any(|w| marked.contains(w.as_str())),
+                    "{marked}"
+                );
+            }
+        }
 
-        // Every conversation once; its messages shown, the owner's marked.
+        // Every conversation once; what the model read marked; its messages shown.
         assert_eq!(conv.items.len(), conv.conversations);
         assert_eq!(
             conv.counts.iter().map(|c| c.1).sum::<usize>(),
@@ -631,11 +791,44 @@ mod tests {
             .items
             .iter()
             .any(|i| i.turns.iter().any(|t| t.by_owner)));
-        assert!(conv
-            .items
-            .iter()
-            .filter(|i| i.section == "sales")
-            .all(|i| !i.features.is_empty() || !i.reasons.is_empty()));
+        for item in conv.items.iter().filter(|i| i.section == "sales") {
+            assert!(
+                !item.marks.is_empty() || !item.reasons.is_empty(),
+                "{}",
+                item.id
+            );
+        }
+    }
+
+    #[test]
+    fn marks_are_utf16_offsets_merged() {
+        let text = "é😄 we worked together";
+        let start = text.find("we").unwrap();
+        let spans = [start..start + 9, start + 3..text.len(), 0..1, 0..2];
+        // 0..1 does not slice the text (inside "é"): skipped.
+        let m = marks(text, &spans);
+        assert_eq!(m, vec![[0, 1], [4, 4 + 18]]);
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(
+            String::from_utf16(&utf16[4..22]).unwrap(),
+            "we worked together"
+        );
+        assert!(marks("", &[0..3, 1..2]).is_empty());
+    }
+
+    #[test]
+    fn an_export_holding_the_placeholder_gets_the_default_reply() {
+        let mut messages = sample("sample_messages.csv");
+        messages.bytes.extend_from_slice(
+            format!("x1,,Ana Ruiz,,Jordan Ellis,,2026-02-01 10:00:00 UTC,,{REPLY_PLACEHOLDER},INBOX,,No\n").as_bytes(),
+        );
+        let report = triage_report(vec![messages], None).unwrap();
+        assert_eq!(report.reply_placeholder, None);
+        assert!(report
+            .conversations
+            .unwrap()
+            .csv
+            .contains(&csv_field(DEFAULT_DECLINE_REPLY)));
     }
 
     #[test]
@@ -660,8 +853,11 @@ mod tests {
         let (inv_csv, conv_csv) = expected();
         let inv = report.invitations.unwrap();
         assert_eq!(inv.source, "Basic_LinkedInDataExport.zip: Invitations.csv");
-        assert_eq!(inv.csv, inv_csv);
-        assert_eq!(report.conversations.unwrap().csv, conv_csv);
+        assert_eq!(with_reply(&inv.csv, DEFAULT_DECLINE_REPLY), inv_csv);
+        assert_eq!(
+            with_reply(&report.conversations.unwrap().csv, DEFAULT_DECLINE_REPLY),
+            conv_csv
+        );
     }
 
     #[test]
@@ -717,7 +913,8 @@ mod tests {
         let p = Classifier::pretrained().classify(text);
         assert_eq!((r.label.as_str(), r.unsure), (p.label(), p.is_unsure()));
         assert_eq!(r.confidence, p.confidence());
-        assert_eq!(r.evidence.len(), p.evidence(EVIDENCE_SHOWN).len());
+        assert_eq!(r.evidence.len(), p.evidence(text, EVIDENCE_SHOWN).len());
+        assert!(!r.marks.is_empty());
         assert_eq!(
             r.probabilities.len(),
             Classifier::pretrained().labels().len()

@@ -88,11 +88,11 @@ function parseCsv(text) {
   return data.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }
 
-/** The page's section of a CSV `category` cell. */
-const sectionOf = (category) => (category.endsWith(' (unsure)') ? 'unsure' : category);
+/** The page's section of a row of the CSVs: `unsure` for an unsure verdict, else its category. */
+const sectionOf = (row) => (row.unsure === 'yes' ? 'unsure' : row.category);
 function countsOf(rows) {
   const counts = {};
-  for (const r of rows) counts[sectionOf(r.category)] = (counts[sectionOf(r.category)] ?? 0) + 1;
+  for (const r of rows) counts[sectionOf(r)] = (counts[sectionOf(r)] ?? 0) + 1;
   return counts;
 }
 const sortedObject = (o) => Object.fromEntries(Object.entries(o).sort());
@@ -319,8 +319,8 @@ await check('every invitation\'s verdict is the triage example\'s', async () => 
   equal(shown.length, invitationRows.length, 'invitation cards');
   for (const card of shown) {
     const row = invitationRows[Number(card.row)];
-    equal([card.category, card.confidence, card.action, card.section, card.section_of_card],
-      [row.category, row.confidence, row.action, sectionOf(row.category), sectionOf(row.category)],
+    equal([card.category, card.unsure, card.confidence, card.action, card.section, card.section_of_card],
+      [row.category, row.unsure, row.confidence, row.action, sectionOf(row), sectionOf(row)],
       `invitation row ${card.row} (${row.From})`);
   }
 });
@@ -333,8 +333,8 @@ await check('every conversation\'s verdict is the triage example\'s', async () =
   for (const row of rows) {
     const card = byId.get(row.conversation_id);
     assert(card, `no card for conversation ${row.conversation_id}`);
-    equal([card.category, card.confidence, card.action, card.followUps, card.section_of_card],
-      [row.category, row.confidence, row.action, row.follow_ups, sectionOf(row.category)],
+    equal([card.category, card.unsure, card.confidence, card.action, card.followUps, card.section_of_card],
+      [row.category, row.unsure, row.confidence, row.action, row.follow_ups, sectionOf(row)],
       `conversation ${row.conversation_id} (${row.sender})`);
   }
 });
@@ -381,11 +381,21 @@ await check('the downloaded CSVs are the triage example\'s, byte for byte', asyn
   equal(await download(page, 'conversations'), fs.readFileSync(expected.conversationsCsv, 'utf8'), 'conversations CSV');
 });
 
-await check('the reply, edited, is copied by a pitch\'s button', async () => {
-  const reply = 'Thanks, but I only connect with people I have worked with. (edited in the test)';
+await check('the reply, edited, is copied by a pitch\'s button and goes into the downloaded CSVs', async () => {
+  const defaultReply = await page.inputValue('#reply');
+  const reply = 'Thanks, but I only connect with people I have worked with, "really". (edited in the test)';
   await page.fill('#reply', reply);
   await page.click('.panel[data-kind="invitations"] .section[data-section="sales"] article.card .copy');
   equal(await page.evaluate(() => navigator.clipboard.readText()), reply, 'clipboard');
+  for (const [kind, expectedRows] of [['invitations', invitationRows], ['conversations', conversationRows]]) {
+    const rows = parseCsv(await download(page, kind));
+    equal(rows.length, expectedRows.length, `${kind}: rows`);
+    const declined = rows.filter((r) => r.action === 'decline');
+    assert(declined.length > 0, `${kind}: no declined row`);
+    equal([...new Set(declined.map((r) => r.reply))], [reply], `${kind}: replies`);
+    equal(rows.filter((r) => r.action !== 'decline').map((r) => r.reply).filter(Boolean), [], `${kind}: replies of rows not declined`);
+  }
+  await page.fill('#reply', defaultReply);
 });
 
 await check('a pitch\'s conversation opens from its invitation', async () => {

@@ -2,7 +2,7 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use nopitch::{Classifier, Evidence};
+use nopitch::{mark_evidence, Classifier, Evidence};
 use serde::Serialize;
 
 use crate::{outln, store, ChosenModel, Failure};
@@ -11,6 +11,7 @@ use crate::{outln, store, ChosenModel, Failure};
 #[command(after_help = "\
 Examples:
   nopitch classify \"I'd love to hear about your IT priorities over the next year\"
+  nopitch classify --mark \"We worked together on the Banner cutover\"
   nopitch classify --json < notes.txt")]
 pub struct Args {
     /// The notes to classify; without any, one note per line is read from standard input.
@@ -23,6 +24,10 @@ pub struct Args {
     /// How many pieces of evidence to show per note.
     #[arg(long, value_name = "N", default_value_t = 5)]
     evidence: usize,
+    /// Also print each note with its evidence marked: `[We worked together]`, or in colour
+    /// when the output is a terminal.
+    #[arg(long)]
+    mark: bool,
 }
 
 /// One line of `--json` output.
@@ -79,7 +84,7 @@ fn print(clf: &Classifier, text: &str, args: &Args, out: &mut impl Write) -> Res
                 .probabilities()
                 .map(|(l, v)| (l.to_string(), serde_json::json!(v)))
                 .collect(),
-            evidence: p.evidence(args.evidence),
+            evidence: p.evidence(text, args.evidence),
         };
         let json = serde_json::to_string(&line).map_err(|e| Failure::Input(e.to_string()))?;
         outln!(out, "{json}");
@@ -98,8 +103,27 @@ fn print(clf: &Classifier, text: &str, args: &Args, out: &mut impl Write) -> Res
         .map(|(l, v)| format!("{l} {v:.3}"))
         .collect();
     outln!(out, "  probabilities: {}", probs.join(", "));
-    for e in p.evidence(args.evidence) {
-        outln!(out, "  evidence: {:>+7.3}  {}", e.weight, e.feature);
+    let evidence = p.evidence(text, args.evidence);
+    for e in &evidence {
+        outln!(
+            out,
+            "  evidence: {:>+7.3}  \"{}\"  ({})",
+            e.weight,
+            e.text,
+            e.feature
+        );
+    }
+    if args.mark && !evidence.is_empty() {
+        let (open, close) = if io::stdout().is_terminal() {
+            ("\x1b[1;33m", "\x1b[0m")
+        } else {
+            ("[", "]")
+        };
+        outln!(
+            out,
+            "  marked: {}",
+            mark_evidence(text, &evidence, open, close)
+        );
     }
     Ok(())
 }

@@ -5,26 +5,34 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use nopitch::review::{find_label, Corrections, SkipReason};
+use nopitch::review::{
+    find_label, Corrections, SkipReason, WeighedConversation, CONVERSATION_TEXT_COLUMN,
+    INVITATION_TEXT_COLUMN,
+};
 use nopitch::{Classifier, CsvOptions, Example, ExampleReader};
 
 use crate::store::{hex, plural, Correction, LogEntry, Source, Store, HOME_VAR, MAX_REPEATS};
 use crate::{in_file, outln, usage_error, ChosenModel, Failure, Via};
 
-/// Columns that hold the note in triage files, by kind of export. A new kind of triage output
-/// (e.g. LinkedIn's messages) adds its column here.
-const REVIEW_TEXT_COLUMNS: [&str; 1] = ["Message"];
+/// Columns that hold the text in triage files: the invitation's note, the text the model read
+/// of a conversation. A new kind of triage output adds its column here.
+const REVIEW_TEXT_COLUMNS: [&str; 2] = [INVITATION_TEXT_COLUMN, CONVERSATION_TEXT_COLUMN];
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
-From a triage file: run `nopitch triage Invitations.csv --out triaged.csv`, change the category
-column of the rows nopitch got wrong to sales, known-contact or personal (leave the verdict
-column alone), save, then `nopitch learn triaged.csv`. Only rows whose category differs from the
-verdict are learned; corrections already learned are skipped. A labelled CSV (columns text and
-label, such as a corrections backup left by `nopitch model --reset`) is learned row by row.
+From a triage file: run `nopitch triage Invitations.csv --out triaged.csv` (or
+`nopitch triage messages.csv --conversations-out conversations.csv`), change the category column
+of the rows nopitch got wrong to sales, known-contact or personal (leave the verdict column
+alone), save, then `nopitch learn triaged.csv`. Only rows whose category differs from the
+verdict are learned: an invitation's note, or the text of a conversation as nopitch read it (its
+text column). Corrections already learned are skipped, and so are rows nopitch's rules decided
+(automated, group, outreach) and invitations without a note (correct their conversation
+instead). A labelled CSV (columns text and label, such as a corrections backup left by
+`nopitch model --reset`) is learned row by row.
 
 Examples:
   nopitch learn triaged.csv
+  nopitch learn conversations.csv
   nopitch learn --label known-contact \"Hi Sam, great seeing you at the Banner go-live last week\"")]
 pub struct LearnArgs {
     /// The label to give the notes (sales, known-contact or personal). Without it, give one file.
@@ -143,6 +151,7 @@ fn corrections_in_file(
     path: &Path,
     model: &Classifier,
     skipped: &mut Vec<Skip>,
+    weighed: &mut Vec<WeighedConversation>,
 ) -> Result<(Vec<Example>, Option<usize>), Failure> {
     let tsv = path
         .extension()
@@ -174,6 +183,7 @@ fn corrections_in_file(
                 other => other.to_string(),
             },
         }));
+        weighed.extend(review.weighed_conversations);
         return Ok((review.corrections, Some(review.unchanged)));
     }
     if has("text") && has("label") {
@@ -226,6 +236,7 @@ pub fn run_learn(
     let target = Target::open(chosen, "learn")?;
     let model = &target.model;
     let mut skipped = Vec::new();
+    let mut weighed = Vec::new();
     let (candidates, unchanged, from_file) = match &args.label {
         Some(label) => {
             let label = resolve_label(label, model)?;
@@ -239,7 +250,7 @@ pub fn run_learn(
         }
         None => {
             let path = PathBuf::from(&args.args[0]);
-            let (notes, unchanged) = corrections_in_file(&path, model, &mut skipped)?;
+            let (notes, unchanged) = corrections_in_file(&path, model, &mut skipped, &mut weighed)?;
             (notes, unchanged, Some(path))
         }
     };
@@ -323,6 +334,18 @@ pub fn run_learn(
                 e.label(),
                 verdict(model, e.text()),
                 verdict(&learned_model, e.text())
+            );
+        }
+        let learned_lines: HashSet<Option<u64>> = to_learn.iter().map(|e| e.line()).collect();
+        for w in weighed
+            .iter()
+            .filter(|w| learned_lines.contains(&Some(w.line)))
+        {
+            outln!(
+                out,
+                "  note: the invitation on line {} was also judged by its sender's conversation {}; correct that conversation in the conversations file too, or its verdict may hold",
+                w.line,
+                w.conversation
             );
         }
     }

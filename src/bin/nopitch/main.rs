@@ -41,6 +41,8 @@ copy of your data → Invitations):
   (edit the category column where nopitch is wrong)
   nopitch learn triaged.csv
   nopitch triage Invitations.csv --out triaged.csv
+Your inbox and the whole export folder (messages.csv and Invitations.csv) the same way:
+  nopitch triage export-folder/ --out invitations.csv --conversations-out conversations.csv
 
 Your corrections are kept in your data directory (NOPITCH_HOME, or the platform's data
 directory) and replayed onto new pretrained models when nopitch is upgraded.
@@ -64,7 +66,7 @@ pub struct Cli {
 enum Command {
     /// Classify notes given as arguments, or one per line on standard input.
     Classify(classify::Args),
-    /// Triage the invitations of a LinkedIn data export (Invitations.csv, or the export's folder).
+    /// Triage a LinkedIn data export: Invitations.csv, messages.csv, both, or the export's folder.
     Triage(triage::Args),
     /// Learn corrections: from a triage file whose category column you edited, or notes with --label.
     Learn(learn::LearnArgs),

@@ -589,6 +589,16 @@ fn sync_dir(path: &Path) {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed to
 /// disk, renamed over `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` atomically what `write` writes, streamed (nothing is held in memory): a
+/// temporary file in the same directory, flushed to disk, renamed over `path`. On an error the
+/// temporary file is removed and `path` is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -599,8 +609,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = io::BufWriter::new(File::create(&tmp)?);
+        write(&mut w)?;
+        let f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
         f.sync_all()?;
         fs::rename(&tmp, path)
     })();

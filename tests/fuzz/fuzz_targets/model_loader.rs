@@ -103,11 +103,16 @@ fn edit(bytes: &mut Vec<u8>, edits: &[u8]) {
 
 fn load(bytes: &[u8]) {
     if let Ok(clf) = Classifier::read_from(bytes) {
-        let p = clf.classify("save 15% on your licensing, great working with you");
+        let note = "save 15% on your licensing, great working with you";
+        let p = clf.classify(note);
         assert!(p.confidence().is_finite());
         let total: f64 = p.probabilities().map(|(_, v)| v).sum();
         assert!((total - 1.0).abs() < 1e-9, "{total}");
-        let _ = p.evidence(3);
+        for e in p.evidence(note, 3) {
+            for span in &e.spans {
+                assert!(note.get(span.clone()).is_some(), "{span:?}");
+            }
+        }
     }
 }
 

@@ -11,5 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let p = Classifier::pretrained().classify(&text);
     let total: f64 = p.probabilities().map(|(_, v)| v).sum();
     assert!((total - 1.0).abs() < 1e-9);
-    let _ = p.evidence(5);
+    for e in p.evidence(&text, 5) {
+        for span in &e.spans {
+            assert!(text.get(span.clone()).is_some(), "{span:?}");
+        }
+    }
 });
