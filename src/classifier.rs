@@ -1205,7 +1205,8 @@ impl Prediction {
                 - model.nb.contribution(f, count, runner_up))
                 / model.temperature
         };
-        let mut groups: Vec<(f64, &[(FeatureId, Range<usize>)])> = occurrences
+        type Occurrences<'a> = &'a [(FeatureId, Range<usize>)];
+        let mut groups: Vec<(f64, Occurrences)> = occurrences
             .chunk_by(|a, b| a.0 == b.0)
             .map(|group| (weight(group[0].0, group.len() as u32), group))
             .collect();
