@@ -1199,28 +1199,34 @@ impl Prediction {
         );
         // By feature, then in the order of the note.
         occurrences.sort_by_key(|(f, span)| (*f, span.start, span.end));
-        let mut items: Vec<Evidence> = Vec::new();
-        for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
-            let f = group[0].0;
-            // Punctuation counts in the score but is not shown: ". open" explains nothing.
-            if model.vocabulary.has_punctuation(f) {
-                continue;
-            }
-            let count = group.len() as u32;
-            let spans: Vec<Range<usize>> = group.iter().map(|(_, s)| s.clone()).collect();
-            items.push(Evidence {
-                feature: model.vocabulary.feature_text(f),
-                text: text.get(spans[0].clone()).unwrap_or_default().to_string(),
-                spans,
-                count,
-                weight: (model.nb.contribution(f, count, self.best)
-                    - model.nb.contribution(f, count, runner_up))
-                    / model.temperature,
-            });
-        }
+        // Every feature's weight first (cheap); text and spans only for the `k` shown.
+        let weight = |f: FeatureId, count: u32| {
+            (model.nb.contribution(f, count, self.best)
+                - model.nb.contribution(f, count, runner_up))
+                / model.temperature
+        };
+        type Occurrences<'a> = &'a [(FeatureId, Range<usize>)];
+        let mut groups: Vec<(f64, Occurrences)> = occurrences
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|group| (weight(group[0].0, group.len() as u32), group))
+            .collect();
         // Strongest first; equal weights keep feature order, so the result is deterministic.
-        items.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-        items.truncate(k);
-        items
+        groups.sort_by(|a, b| b.0.total_cmp(&a.0));
+        groups
+            .into_iter()
+            // Punctuation counts in the score but is not shown: ". open" explains nothing.
+            .filter(|(_, group)| !model.vocabulary.has_punctuation(group[0].0))
+            .take(k)
+            .map(|(weight, group)| {
+                let spans: Vec<Range<usize>> = group.iter().map(|(_, s)| s.clone()).collect();
+                Evidence {
+                    feature: model.vocabulary.feature_text(group[0].0),
+                    text: text.get(spans[0].clone()).unwrap_or_default().to_string(),
+                    spans,
+                    count: group.len() as u32,
+                    weight,
+                }
+            })
+            .collect()
     }
 }
