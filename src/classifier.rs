@@ -1092,6 +1092,12 @@ pub struct Prediction {
     text_len: usize,
 }
 
+/// The occurrences of one feature in a note, with their spans.
+type Occurrences<'a> = &'a [(FeatureId, Range<usize>)];
+
+/// Up to this many evidence items are kept by insertion rather than by sorting every feature.
+const EVIDENCE_BY_INSERTION: usize = 32;
+
 impl Prediction {
     /// The predicted label: the one with the highest probability (ties go to the first label).
     pub fn label(&self) -> &str {
@@ -1197,26 +1203,39 @@ impl Prediction {
             text,
             |f, span| occurrences.push((f, span)),
         );
-        // By feature, then in the order of the note.
-        occurrences.sort_by_key(|(f, span)| (*f, span.start, span.end));
+        // By feature, then in the order of the note. Equal keys are equal occurrences, so the
+        // unstable sort gives the same order as a stable one.
+        occurrences.sort_unstable_by_key(|(f, span)| (*f, span.start, span.end));
         // Every feature's weight first (cheap); text and spans only for the `k` shown.
         let weight = |f: FeatureId, count: u32| {
             (model.nb.contribution(f, count, self.best)
                 - model.nb.contribution(f, count, runner_up))
                 / model.temperature
         };
-        type Occurrences<'a> = &'a [(FeatureId, Range<usize>)];
-        let mut groups: Vec<(f64, Occurrences)> = occurrences
+        // The `k` strongest, strongest first; equal weights keep feature order, so the result is
+        // deterministic. Punctuation counts in the score but is not shown: ". open" explains
+        // nothing. A small `k` (the usual case) is kept by insertion, checking punctuation only
+        // for a feature that would enter it; a large one sorts every feature.
+        let groups = occurrences
             .chunk_by(|a, b| a.0 == b.0)
-            .map(|group| (weight(group[0].0, group.len() as u32), group))
-            .collect();
-        // Strongest first; equal weights keep feature order, so the result is deterministic.
-        groups.sort_by(|a, b| b.0.total_cmp(&a.0));
-        groups
-            .into_iter()
-            // Punctuation counts in the score but is not shown: ". open" explains nothing.
-            .filter(|(_, group)| !model.vocabulary.has_punctuation(group[0].0))
-            .take(k)
+            .map(|group| (weight(group[0].0, group.len() as u32), group));
+        let shown = |group: &Occurrences| !model.vocabulary.has_punctuation(group[0].0);
+        let top: Vec<(f64, Occurrences)> = if k <= EVIDENCE_BY_INSERTION {
+            let mut top: Vec<(f64, Occurrences)> = Vec::with_capacity(k + 1);
+            for (w, group) in groups {
+                let at = top.partition_point(|(t, _)| t.total_cmp(&w).is_ge());
+                if at < k && shown(&group) {
+                    top.insert(at, (w, group));
+                    top.truncate(k);
+                }
+            }
+            top
+        } else {
+            let mut all: Vec<(f64, Occurrences)> = groups.collect();
+            all.sort_by(|a, b| b.0.total_cmp(&a.0));
+            all.into_iter().filter(|(_, g)| shown(g)).take(k).collect()
+        };
+        top.into_iter()
             .map(|(weight, group)| {
                 let spans: Vec<Range<usize>> = group.iter().map(|(_, s)| s.clone()).collect();
                 Evidence {

@@ -138,3 +138,26 @@ fn evidence_reads_as_written() {
     // Evidence for another text is refused rather than made up.
     assert!(p.evidence("something else entirely", 5).is_empty());
 }
+
+/// The few strongest items (kept by insertion) are the first items of the full ranking (a
+/// sort), in the same order, for every k, on the shipped notes and the conversations.
+#[test]
+fn the_top_k_is_the_start_of_the_full_ranking() {
+    let clf = Classifier::pretrained();
+    let mut texts = column("connection_requests.csv", 0);
+    texts.extend(column("messages.csv", 6));
+    for text in texts.iter().step_by(7) {
+        let p = clf.classify(text);
+        let all = p.evidence(text, usize::MAX);
+        for k in [0, 1, 3, 5, 32, 33, 64] {
+            let top = p.evidence(text, k);
+            assert_eq!(top.len(), k.min(all.len()), "{text:?} k={k}");
+            for (a, b) in top.iter().zip(&all) {
+                assert_eq!(
+                    (&a.feature, &a.spans, a.weight),
+                    (&b.feature, &b.spans, b.weight)
+                );
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! [`Conversation::resumed`]; [`triage_messages`](super::triage_messages) then reads the file a
 //! second time for those conversations only).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -89,20 +90,17 @@ impl Conversation {
     /// How many people other than the owner are in it, senders and recipients. Everyone shown
     /// as `LinkedIn Member` counts as one person.
     pub fn other_participants(&self, owner: &Owner) -> usize {
-        let mut seen: Vec<String> = Vec::new();
-        let mut add = |name: &str, url: &str| {
+        let mut seen: Vec<Cow<str>> = Vec::new();
+        let people = self.messages.iter().flat_map(|m| {
+            std::iter::once((m.from.as_str(), m.sender_profile_url.as_str())).chain(recipients(m))
+        });
+        for (name, url) in people {
             if owner.is(name, url) {
-                return;
+                continue;
             }
             let id = identity(name);
             if !id.is_empty() && !seen.contains(&id) {
                 seen.push(id);
-            }
-        };
-        for m in &self.messages {
-            add(&m.from, &m.sender_profile_url);
-            for (name, url) in recipients(m) {
-                add(name, url);
             }
         }
         seen.len()
@@ -154,15 +152,15 @@ fn sort_by_date(messages: &mut [Message]) {
 
 /// Who a name stands for within one conversation: a person, `LinkedIn Member` (any number of
 /// them count as one), or an organisation or LinkedIn itself.
-fn identity(name: &str) -> String {
-    match person_key(name) {
+fn identity(name: &str) -> Cow<'_, str> {
+    match person_key_ref(name) {
         Some(k) => k,
         None => {
             let n = name.trim().to_lowercase();
             if n.is_empty() {
-                n
+                Cow::Owned(n)
             } else {
-                format!("\u{1}{n}")
+                Cow::Owned(format!("\u{1}{n}"))
             }
         }
     }
@@ -172,11 +170,29 @@ fn identity(name: &str) -> String {
 /// lower-cased. `None` for an empty name, `LinkedIn Member` (many people) and senders named
 /// `LinkedIn …` (LinkedIn itself).
 pub fn person_key(name: &str) -> Option<String> {
-    let key = name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    person_key_ref(name).map(Cow::into_owned)
+}
+
+/// [`person_key`] without allocating when the name is already a key (plain ASCII, lower case,
+/// single spaces), as most names met in a triage are after the first.
+fn person_key_ref(name: &str) -> Option<Cow<'_, str>> {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| (b.is_ascii_graphic() && !b.is_ascii_uppercase()) || b == b' ')
+        && !name.starts_with(' ')
+        && !name.ends_with(' ')
+        && !name.contains("  ");
+    let key: Cow<str> = if plain {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(
+            name.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
+        )
+    };
     if key.is_empty()
         || key == "linkedin member"
         || key == "linkedin"
@@ -187,20 +203,73 @@ pub fn person_key(name: &str) -> Option<String> {
     Some(key)
 }
 
+/// Whether `name`'s [`person_key`] is `key` (itself a person key), without allocating for an
+/// ASCII name.
+fn is_person(key: &str, name: &str) -> bool {
+    if !name.is_ascii() {
+        return person_key_ref(name).is_some_and(|theirs| theirs == key);
+    }
+    // A person key is never empty nor one of the names `person_key` refuses, so a name that
+    // spells it out word by word has it as its key.
+    let mut expected = key.bytes();
+    let mut words = name.split(char::is_whitespace).filter(|w| !w.is_empty());
+    if let Some(first) = words.next() {
+        if !first
+            .bytes()
+            .all(|b| expected.next() == Some(b.to_ascii_lowercase()))
+        {
+            return false;
+        }
+    }
+    for word in words {
+        if expected.next() != Some(b' ')
+            || !word
+                .bytes()
+                .all(|b| expected.next() == Some(b.to_ascii_lowercase()))
+        {
+            return false;
+        }
+    }
+    expected.next().is_none()
+}
+
 /// A LinkedIn profile URL as a key: the part after `/in/` (or the path), lower-cased, without
 /// scheme, host, query or trailing slash. `None` when empty.
 pub fn profile_key(url: &str) -> Option<String> {
-    let u = url.trim().to_lowercase();
-    let u = u.split(['?', '#']).next().unwrap_or("");
-    let u = u.trim_end_matches('/');
-    let key = match u.find("/in/") {
-        Some(i) => &u[i + 4..],
-        None => u
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_start_matches("www."),
+    profile_key_ref(url).map(Cow::into_owned)
+}
+
+/// [`profile_key`] without allocating when the URL is ASCII without upper-case letters (most
+/// URLs of an export).
+fn profile_key_ref(url: &str) -> Option<Cow<'_, str>> {
+    let url = url.trim();
+    let lower: Cow<str> = if !url.is_ascii() || url.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(url.to_lowercase())
+    } else {
+        Cow::Borrowed(url)
     };
-    (!key.is_empty()).then(|| key.to_string())
+    let key = |u: &str| -> (usize, usize) {
+        let query = u.bytes().position(|b| b == b'?' || b == b'#');
+        let u = u[..query.unwrap_or(u.len())].trim_end_matches('/');
+        match u.as_bytes().windows(4).position(|w| w == b"/in/") {
+            Some(i) => (i + 4, u.len()),
+            None => {
+                let rest = u
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://")
+                    .trim_start_matches("www.");
+                (u.len() - rest.len(), u.len())
+            }
+        }
+    };
+    let (start, end) = key(&lower);
+    if start >= end {
+        return None;
+    }
+    Some(match lower {
+        Cow::Borrowed(u) => Cow::Borrowed(&u[start..end]),
+        Cow::Owned(u) => Cow::Owned(u[start..end].to_string()),
+    })
 }
 
 /// The names in a `TO` field. Names are separated by commas, but a piece without a space
@@ -410,15 +479,14 @@ impl Owner {
     /// The same profile URL or the same name is enough: exports write profile URLs in more than
     /// one form, so a URL that differs does not rule the owner out.
     pub fn is(&self, name: &str, profile_url: &str) -> bool {
-        if let (Some(mine), Some(theirs)) = (&self.profile, profile_key(profile_url)) {
+        if let (Some(mine), Some(theirs)) = (&self.profile, profile_key_ref(profile_url)) {
             if *mine == theirs {
                 return true;
             }
         }
-        match (&self.key, person_key(name)) {
-            (Some(mine), Some(theirs)) => *mine == theirs,
-            _ => false,
-        }
+        self.key
+            .as_deref()
+            .is_some_and(|mine| is_person(mine, name))
     }
 
     /// For an owner given by profile URL: takes their name from a message of the conversation
@@ -574,6 +642,94 @@ mod tests {
         assert_eq!(names, ["Jane Doe, MBA, PMP", "Sam Lee", "Ana Li"]);
         assert_eq!(split_names("").count(), 0);
         assert_eq!(split_names("Sam Lee").collect::<Vec<_>>(), ["Sam Lee"]);
+    }
+
+    /// The keys as first written: the allocation-free paths must give exactly these.
+    fn plain_person_key(name: &str) -> Option<String> {
+        let key = name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let refused = key.is_empty()
+            || key == "linkedin member"
+            || key == "linkedin"
+            || key.starts_with("linkedin ");
+        (!refused).then_some(key)
+    }
+
+    fn plain_profile_key(url: &str) -> Option<String> {
+        let u = url.trim().to_lowercase();
+        let u = u.split(['?', '#']).next().unwrap_or("");
+        let u = u.trim_end_matches('/');
+        let key = match u.find("/in/") {
+            Some(i) => &u[i + 4..],
+            None => u
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_start_matches("www."),
+        };
+        (!key.is_empty()).then(|| key.to_string())
+    }
+
+    #[test]
+    fn fast_keys_agree_with_the_plain_ones() {
+        let names = [
+            "",
+            " ",
+            "Sam Lee",
+            "sam lee",
+            "  Sam   LEE ",
+            "sam\u{b}lee",
+            "sam\tlee\n",
+            "SAM",
+            "LinkedIn Member",
+            "linkedin",
+            "LinkedIn Premium",
+            "Linkedinfluencer Jo",
+            "José Núñez",
+            "ΟΔΥΣΣΕΑΣ",
+            "İnci Ak",
+            "sam\u{a0}lee",
+            "sam lee ",
+            "sam  lee",
+            "s",
+            "Sam Lee, MBA",
+            "samlee",
+            "sam le",
+            "sam leee",
+            "\u{1F600} Sam",
+        ];
+        for name in names {
+            assert_eq!(person_key(name), plain_person_key(name), "{name:?}");
+            for key in names.iter().filter_map(|n| plain_person_key(n)) {
+                let same = plain_person_key(name).as_deref() == Some(key.as_str());
+                assert_eq!(is_person(&key, name), same, "{key:?} vs {name:?}");
+            }
+        }
+        let urls = [
+            "",
+            " ",
+            "/",
+            "https://www.linkedin.com/in/sam-lee-123",
+            "https://www.linkedin.com/in/Sam-Lee-123/?trk=x",
+            "linkedin.com/in/sam-lee-123",
+            "https://WWW.LINKEDIN.COM/IN/SAM/",
+            "https://www.linkedin.com/in/",
+            "http://www.example.com/x#frag",
+            "https://https://www.x",
+            "https://www.linkedin.com/in/jos%C3%A9",
+            "https://www.linkedin.com/in/josé-núñez",
+            "https://www.linkedin.com/in/İnci",
+            "?",
+            "#in/",
+            " https://linkedin.com/in/a/in/b/ ",
+            "www.",
+            "https://www.linkedin.com/company/acme",
+        ];
+        for url in urls {
+            assert_eq!(profile_key(url), plain_profile_key(url), "{url:?}");
+        }
     }
 
     #[test]
