@@ -425,6 +425,12 @@ pub(crate) fn decline(text: &str, hits: &Hits) -> Option<&'static str> {
 /// Footers of mass mailings.
 const FOOTER: &[&str] = &[
     "unsubscribe",
+    "you follow",
+    "you're following",
+    "you are following",
+    "stop receiving",
+    "manage preferences",
+    "manage notifications",
     "opt out",
     "opt-out",
     "manage your preferences",
@@ -493,6 +499,38 @@ const PROMO_SUBJECT: &[&str] = &[
 ];
 /// Words of promotions in the text.
 const PROMO_TEXT: &[&str] = &[
+    "claim your seat",
+    "claim your spot",
+    "secure your seat",
+    "secure your spot",
+    "save your spot",
+    "book your seat",
+    "book your place",
+    "reserve your place",
+    "seats are limited",
+    "places are limited",
+    "spaces are limited",
+    "download it",
+    "download now",
+    "download your",
+    "get your copy",
+    "get your free",
+    "watch the demo",
+    "watch our",
+    "see the demo",
+    "join our webinar",
+    "join our live",
+    "live session",
+    "on-demand",
+    "whitepaper",
+    "white paper",
+    "ebook",
+    "e-book",
+    "no credit card",
+    "read the full",
+    "read more",
+    "free for members",
+    "members' bulletin",
     "try premium",
     "linkedin premium",
     "premium free",
@@ -559,7 +597,7 @@ pub(crate) const AUTOMATED_LAYOUT: f64 = 2.0;
 pub(crate) const AUTOMATED_INLINE_HTML: f64 = 1.0;
 pub(crate) const AUTOMATED_SUBJECT: f64 = 1.0;
 pub(crate) const AUTOMATED_TEXT_EACH: f64 = 1.0;
-pub(crate) const AUTOMATED_TEXT_MAX: f64 = 2.0;
+pub(crate) const AUTOMATED_TEXT_MAX: f64 = 3.0;
 /// The owner writing in the conversation argues against a broadcast.
 pub(crate) const AUTOMATED_OWNER_WROTE: f64 = -2.0;
 /// The score from which a conversation is automated.
@@ -623,7 +661,7 @@ pub(crate) fn automated_signs<'a>(
             reason: format!("mailing footer (\"{p}\")"),
         });
     }
-    let promos: Vec<&str> = text_hits.all(List::PromoText).take(2).collect();
+    let promos: Vec<&str> = text_hits.all(List::PromoText).take(3).collect();
     if !promos.is_empty() {
         signs.push(Sign {
             weight: (AUTOMATED_TEXT_EACH * promos.len() as f64).min(AUTOMATED_TEXT_MAX),
