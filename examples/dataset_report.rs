@@ -1,5 +1,6 @@
-//! Measures the default classifier on `datasets/connection_requests.csv`, as recorded in
-//! `datasets/README.md`:
+//! Measures the pretrained model's trainer (`nopitch::pretrained_trainer()`) on the pretrained
+//! training set (`datasets/connection_requests.csv` and the conversations of
+//! `datasets/messages.csv`), as recorded in `datasets/README.md`:
 //!
 //! 1. stratified 10-fold cross-validation (seed 42): accuracy, macro-F1, per-label recall;
 //! 2. a learning curve: the same 10 folds, training on 25%, 50% and 100% of each training split;
@@ -13,11 +14,12 @@
 //! cargo run --release --example dataset_report                  # everything
 //! cargo run --release --example dataset_report -- --errors       # also list errors
 //! cargo run --release --example dataset_report -- --only heldout # one part: counts, cv, curve, lovo, heldout
+//! cargo run --release --example dataset_report -- --phrase-min-count 1 # the trainer with other pruning
 //! ```
 
 use nopitch::{
-    cross_validate, evaluate, pretrained_training_set, read_examples, stratified_folds, CsvOptions,
-    Evaluation, Example, Outcome, Trainer,
+    cross_validate, evaluate, pretrained_trainer, pretrained_training_set, read_examples,
+    stratified_folds, CsvOptions, Evaluation, Example, Outcome, Trainer,
 };
 
 mod common;
@@ -73,12 +75,16 @@ fn learning_curve_point(trainer: &Trainer, examples: &[Example], fraction: f64) 
 }
 
 const USAGE: &str = "
-Measures the default classifier on the shipped notes: 10-fold cross-validation, a learning
-curve, leave-one-voice-out scores and the held-out notes written blind.
+Measures the pretrained model's trainer on the shipped notes and conversations: 10-fold
+cross-validation, a learning curve, leave-one-voice-out scores and the held-out notes written
+blind.
 
-usage: cargo run --release --example dataset_report [-- --errors] [--only PART]
-  --errors      also list the errors
-  --only PART   one part: counts, cv, curve, lovo, heldout
+usage: cargo run --release --example dataset_report [-- --errors] [--only PART] [--min-count N]
+         [--phrase-min-count N]
+  --errors                also list the errors
+  --only PART             one part: counts, cv, curve, lovo, heldout
+  --min-count N           the trainer with this min_count instead
+  --phrase-min-count N    the trainer with this phrase_min_count instead
 ";
 
 fn main() {
@@ -94,13 +100,28 @@ fn main() {
         .and_then(|i| args.get(i + 1).cloned());
     let part = |name: &str| only.as_deref().map_or(true, |o| o == name);
     let examples = pretrained_training_set("datasets").expect("dataset");
-    let trainer = Trainer::new();
+    let number = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .map(|n| {
+                n.parse::<u64>()
+                    .expect("a whole number after --min-count and --phrase-min-count")
+            })
+    };
+    let mut trainer = pretrained_trainer();
+    if let Some(n) = number("--min-count") {
+        trainer = trainer.min_count(n);
+    }
+    if let Some(n) = number("--phrase-min-count") {
+        trainer = trainer.phrase_min_count(n);
+    }
     let conversations = examples
         .iter()
         .filter(|e| e.group().is_some_and(|g| g.starts_with("messages/")))
         .count();
     println!(
-        "# {} examples: {} notes ({DATA}) and {conversations} inbox conversations (datasets/messages.csv); default settings: {:?}\n",
+        "# {} examples: {} notes ({DATA}) and {conversations} inbox conversations (datasets/messages.csv); settings: {:?}\n",
         examples.len(),
         examples.len() - conversations,
         trainer.settings()
