@@ -14,7 +14,7 @@
 //! cargo run --release --example dataset_report                  # everything
 //! cargo run --release --example dataset_report -- --errors       # also list errors
 //! cargo run --release --example dataset_report -- --only heldout # one part: counts, cv, curve, lovo, heldout
-//! cargo run --release --example dataset_report -- --phrase-min-count 1 # the trainer with other pruning
+//! cargo run --release --example dataset_report -- --min-count 1   # the trainer keeping every n-gram
 //! ```
 
 use nopitch::{
@@ -80,11 +80,9 @@ cross-validation, a learning curve, leave-one-voice-out scores and the held-out 
 blind.
 
 usage: cargo run --release --example dataset_report [-- --errors] [--only PART] [--min-count N]
-         [--phrase-min-count N]
-  --errors                also list the errors
-  --only PART             one part: counts, cv, curve, lovo, heldout
-  --min-count N           the trainer with this min_count instead
-  --phrase-min-count N    the trainer with this phrase_min_count instead
+  --errors        also list the errors
+  --only PART     one part: counts, cv, curve, lovo, heldout
+  --min-count N   the trainer with this min_count instead
 ";
 
 fn main() {
@@ -100,21 +98,13 @@ fn main() {
         .and_then(|i| args.get(i + 1).cloned());
     let part = |name: &str| only.as_deref().map_or(true, |o| o == name);
     let examples = pretrained_training_set("datasets").expect("dataset");
-    let number = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .map(|n| {
-                n.parse::<u64>()
-                    .expect("a whole number after --min-count and --phrase-min-count")
-            })
-    };
     let mut trainer = pretrained_trainer();
-    if let Some(n) = number("--min-count") {
-        trainer = trainer.min_count(n);
-    }
-    if let Some(n) = number("--phrase-min-count") {
-        trainer = trainer.phrase_min_count(n);
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--min-count")
+        .and_then(|i| args.get(i + 1))
+    {
+        trainer = trainer.min_count(n.parse().expect("--min-count N: a whole number"));
     }
     let conversations = examples
         .iter()

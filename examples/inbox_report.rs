@@ -5,13 +5,13 @@
 //! cargo run --release --example inbox_report -- FILE [--model MODEL] [--json]
 //! cargo run --release --example inbox_report -- tests/data/labelled_messages.csv
 //! cargo run --release --example inbox_report -- datasets/heldout_messages.csv
-//! cargo run --release --example inbox_report -- --leave-one-voice-out [--min-count N] [--phrase-min-count N]
+//! cargo run --release --example inbox_report -- --leave-one-voice-out [--min-count N]
 //! ```
 //!
 //! `--leave-one-voice-out` scores the shipped training conversations (`datasets/messages.csv`)
 //! honestly: each message voice (the conversation id before its first `-`) is judged by a model
 //! trained on the pretrained training set without that voice (with `pretrained_trainer()`, or
-//! its `min_count` and `phrase_min_count` replaced by the flags), so the verdict rules can be
+//! its `min_count` replaced by the flag), so the verdict rules can be
 //! tuned on conversations the model has not seen.
 //!
 //! Prints macro-F1 over sales / known-contact / personal, the share of known contacts called
@@ -47,11 +47,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             Long("json") => json = true,
             Long("leave-one-voice-out") => lovo = true,
             Long("min-count") => trainer = trainer.min_count(parser.value()?.parse()?),
-            Long("phrase-min-count") => {
-                trainer = trainer.phrase_min_count(parser.value()?.parse()?)
-            }
             Long("help") | Short('h') => {
-                println!("usage: inbox_report FILE [--model MODEL] [--json] | --leave-one-voice-out [--min-count N] [--phrase-min-count N] [--json]");
+                println!("usage: inbox_report FILE [--model MODEL] [--json] | --leave-one-voice-out [--min-count N] [--json]");
                 return Ok(());
             }
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),

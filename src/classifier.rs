@@ -15,8 +15,7 @@ use crate::evidence::Evidence;
 use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, Vocabulary};
 use crate::limits::{check_model_growth, TrainingLimits};
 use crate::naive_bayes::{
-    argmax, softmax_into, ClassPriors, HeldOut, MinCounts, NaiveBayes, NaiveBayesKind,
-    NaiveBayesSettings,
+    argmax, softmax_into, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
 };
 use crate::text::{Analyzer, Language};
 
@@ -94,7 +93,6 @@ impl Settings {
 /// | [`language`](Trainer::language) | English | Snowball stemmer | any [`Language`] |
 /// | [`ngram_range`](Trainer::ngram_range) | `(1, 2)` | unigrams and bigrams | `1 ≤ min ≤ max ≤ 5` |
 /// | [`min_count`](Trainer::min_count) | `1` | drop rarer n-grams | `≥ 1` |
-/// | [`phrase_min_count`](Trainer::phrase_min_count) | `1` | also drop rarer n-grams of 2+ terms | `≥ 1` |
 /// | [`kind`](Trainer::kind) | multinomial | naive Bayes variant | |
 /// | [`alpha`](Trainer::alpha) | `0.1` | Lidstone smoothing | `0 < alpha ≤ 1,000,000` |
 /// | [`priors`](Trainer::priors) | learned | class priors | |
@@ -159,16 +157,6 @@ impl Trainer {
     /// Minimum total count of an n-gram in the training data.
     pub fn min_count(mut self, min_count: u64) -> Trainer {
         self.settings.features.min_count = min_count;
-        self
-    }
-
-    /// Minimum total count of an n-gram of two or more terms (a phrase) in the training data;
-    /// the larger of this and [`min_count`](Trainer::min_count) applies to phrases, `min_count`
-    /// alone to single terms. Most of a large vocabulary is phrases seen once: `2` drops them
-    /// and keeps every word, which shrinks a model more gently than `min_count(2)` (the
-    /// pretrained model uses it: see [`pretrained_trainer`](crate::pretrained_trainer)).
-    pub fn phrase_min_count(mut self, phrase_min_count: u64) -> Trainer {
-        self.settings.features.phrase_min_count = phrase_min_count;
         self
     }
 
@@ -528,12 +516,10 @@ impl FitState {
                 .sum()
         };
         let totals: Vec<u64> = (0..n_old).map(total).collect();
-        let features = self.settings.features;
-        let vocabulary = &self.vocabulary;
-        let keep: Vec<bool> = (0..n_old)
-            .map(|f| totals[f] >= features.min_count_of(vocabulary.feature(f as FeatureId).len()))
-            .collect();
-        let remap = self.vocabulary.retain_canonical(|f| keep[f as usize]);
+        let min_count = self.settings.features.min_count;
+        let remap = self
+            .vocabulary
+            .retain_canonical(|f| totals[f as usize] >= min_count);
         let n_features = self.vocabulary.len();
         if n_features == 0 {
             return Err(Error::new(ErrorKind::EmptyTrainingSet { path: None }));
@@ -598,21 +584,7 @@ impl FitState {
             rows.bounds.push((first, rows.pairs.len() as u32));
             rows.classes.push(new_label[c]);
         }
-        // Which features are phrases, when phrases need a higher count than words.
-        let is_phrase: Vec<bool> = if features.min_count_of(2) > features.min_count {
-            self.vocabulary.features().map(|t| t.len() >= 2).collect()
-        } else {
-            Vec::new()
-        };
-        let min_counts =
-            MinCounts::with_phrases(features.min_count, features.min_count_of(2), &is_phrase);
-        let temperature = calibrate(
-            &nb,
-            &rows,
-            self.sample_groups.as_deref(),
-            &self.settings,
-            min_counts,
-        );
+        let temperature = calibrate(&nb, &rows, self.sample_groups.as_deref(), &self.settings);
 
         Ok(Classifier {
             inner: Arc::new(Model {
@@ -638,7 +610,6 @@ fn calibrate(
     sample: &SparseRows,
     groups: Option<&[u32]>,
     settings: &Settings,
-    min_counts: MinCounts<'_>,
 ) -> f64 {
     let k = settings.calibration_folds;
     let classes = &sample.classes;
@@ -657,6 +628,7 @@ fn calibrate(
         by_fold[fold].push(i);
     }
     let c_n = nb.n_classes();
+    let min_count = settings.features.min_count;
     let mut scores = vec![0.0; classes.len() * c_n];
     let mut scored_classes = Vec::with_capacity(classes.len());
     let mut held = HeldOut::new(nb);
@@ -665,13 +637,13 @@ fn calibrate(
         held.hold(
             nb,
             members.iter().map(|&i| (sample.row(i), classes[i])),
-            min_counts,
+            min_count,
         );
         for &i in members {
             nb.scores_without(
                 sample.row(i),
                 &held,
-                min_counts,
+                min_count,
                 &mut scores[at * c_n..(at + 1) * c_n],
             );
             scored_classes.push(classes[i]);
@@ -895,8 +867,7 @@ impl Classifier {
     }
 
     /// Learns one more example in place: counts are added, new words and n-grams join the
-    /// vocabulary (whatever `min_count` and `phrase_min_count` were), and a new label becomes a
-    /// new class.
+    /// vocabulary (whatever `min_count` was), and a new label becomes a new class.
     ///
     /// # Errors
     /// [`ErrorKind::EmptyLabel`] for an empty label; [`ErrorKind::TooManyLabels`] for a new label
@@ -994,8 +965,7 @@ impl Classifier {
 
     /// Adds another classifier's counts to this one (its labels and vocabulary join this one's),
     /// the basis for training shards in parallel. Training on A ∪ B and merging a model of A with
-    /// a model of B give the same model when `min_count` and `phrase_min_count` are 1 (pruning is
-    /// not additive). The
+    /// a model of B give the same model when `min_count` is 1 (pruning is not additive). The
     /// calibration temperature and unsure threshold of `self` are kept.
     ///
     /// # Errors

@@ -31,36 +31,18 @@ const NO_FEATURE: FeatureId = FeatureId::MAX;
 pub const MAX_NGRAM: usize = 5;
 
 /// Which features a message has: n-grams of terms with `n` in `ngram_range`, kept when they
-/// occur at least `min_count` times in the training data (and n-grams of two or more terms, at
-/// least `phrase_min_count` times too).
+/// occur at least `min_count` times in the training data.
 ///
 /// | Name | Default | Purpose | Range |
 /// |---|---|---|---|
 /// | `ngram_range` | `(1, 2)` | unigrams and bigrams | `1 ≤ min ≤ max ≤ 5` |
 /// | `min_count` | `1` | drop rare n-grams at fit | `≥ 1` |
-/// | `phrase_min_count` | `1` | also drop rare n-grams of 2+ terms, keeping rare words | `≥ 1` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureSettings {
     /// Smallest and largest n-gram length, inclusive.
     pub ngram_range: (usize, usize),
     /// Minimum total count in the training data for an n-gram to become a feature.
     pub min_count: u64,
-    /// Minimum total count for an n-gram of two or more terms (a phrase) to become a feature; the
-    /// larger of this and `min_count` applies to phrases. Rare phrases are most of a large
-    /// vocabulary, and a phrase seen once says less than a word seen once.
-    ///
-    /// Absent from models saved before it existed (read as 1) and left out of the saved settings
-    /// when 1, so those models keep their bytes and fingerprints.
-    #[serde(default = "one", skip_serializing_if = "is_one")]
-    pub phrase_min_count: u64,
-}
-
-fn one() -> u64 {
-    1
-}
-
-fn is_one(n: &u64) -> bool {
-    *n == 1
 }
 
 impl Default for FeatureSettings {
@@ -68,7 +50,6 @@ impl Default for FeatureSettings {
         FeatureSettings {
             ngram_range: (1, 2),
             min_count: 1,
-            phrase_min_count: 1,
         }
     }
 }
@@ -90,23 +71,7 @@ impl FeatureSettings {
         if self.min_count < 1 {
             return Err(Error::invalid("min_count", self.min_count, "at least 1"));
         }
-        if self.phrase_min_count < 1 {
-            return Err(Error::invalid(
-                "phrase_min_count",
-                self.phrase_min_count,
-                "at least 1",
-            ));
-        }
         Ok(())
-    }
-
-    /// The least total count a feature of `terms` terms needs in the training data.
-    pub(crate) fn min_count_of(&self, terms: usize) -> u64 {
-        if terms >= 2 {
-            self.min_count.max(self.phrase_min_count)
-        } else {
-            self.min_count
-        }
     }
 }
 
@@ -1021,35 +986,25 @@ mod tests {
     fn settings_are_checked() {
         assert!(FeatureSettings {
             ngram_range: (0, 2),
-            min_count: 1,
-            ..Default::default()
+            min_count: 1
         }
         .check()
         .is_err());
         assert!(FeatureSettings {
             ngram_range: (2, 1),
-            min_count: 1,
-            ..Default::default()
+            min_count: 1
         }
         .check()
         .is_err());
         assert!(FeatureSettings {
             ngram_range: (1, 6),
-            min_count: 1,
-            ..Default::default()
+            min_count: 1
         }
         .check()
         .is_err());
         assert!(FeatureSettings {
             ngram_range: (1, 1),
-            min_count: 0,
-            ..Default::default()
-        }
-        .check()
-        .is_err());
-        assert!(FeatureSettings {
-            phrase_min_count: 0,
-            ..Default::default()
+            min_count: 0
         }
         .check()
         .is_err());

@@ -311,20 +311,19 @@ impl NaiveBayes {
 
     /// Scores of a sparse message (sorted `(feature, count)` pairs) under the model trained
     /// without the counts `held_out` holds (a fold of the training data): exactly the model a fit
-    /// on the rest would give, with features whose remaining count is below their `min_counts`
-    /// treated as unknown. Used for cross-validated calibration without refitting; written to
-    /// `scores`.
+    /// on the rest would give, with features whose remaining count is below `min_count` treated
+    /// as unknown. Used for cross-validated calibration without refitting; written to `scores`.
     pub(crate) fn scores_without(
         &self,
         row: &[(FeatureId, u32)],
         held_out: &HeldOut,
-        min_counts: MinCounts<'_>,
+        min_count: u64,
         scores: &mut [f64],
     ) {
         match self.n_classes {
-            2 => self.scores_without_n::<2>(row, held_out, min_counts, scores),
-            3 => self.scores_without_n::<3>(row, held_out, min_counts, scores),
-            _ => self.scores_without_n::<0>(row, held_out, min_counts, scores),
+            2 => self.scores_without_n::<2>(row, held_out, min_count, scores),
+            3 => self.scores_without_n::<3>(row, held_out, min_count, scores),
+            _ => self.scores_without_n::<0>(row, held_out, min_count, scores),
         }
     }
 
@@ -334,7 +333,7 @@ impl NaiveBayes {
         &self,
         row: &[(FeatureId, u32)],
         held_out: &HeldOut,
-        min_counts: MinCounts<'_>,
+        min_count: u64,
         scores: &mut [f64],
     ) {
         let c_n = if C == 0 { self.n_classes } else { C };
@@ -345,7 +344,7 @@ impl NaiveBayes {
             let all = &self.counts[start..start + c_n];
             let held = &held_out.counts[start..start + c_n];
             let remaining_total: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
-            if remaining_total < min_counts.of(f) {
+            if remaining_total < min_count {
                 continue;
             }
             n += k as u64;
@@ -671,47 +670,6 @@ fn class_terms(
     (bias, per_token)
 }
 
-/// The least total count each feature needs to exist in a fit (the model's features all had it
-/// in the full training data; a fold held out can take one below it): one minimum for every
-/// feature, and a larger one for the features marked as phrases, if any.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct MinCounts<'a> {
-    all: u64,
-    phrases: u64,
-    /// Per feature, whether it is a phrase; empty when phrases need no more than `all`.
-    is_phrase: &'a [bool],
-}
-
-impl<'a> MinCounts<'a> {
-    /// The same minimum for every feature.
-    #[cfg(test)]
-    pub(crate) fn uniform(min_count: u64) -> MinCounts<'static> {
-        MinCounts {
-            all: min_count,
-            phrases: min_count,
-            is_phrase: &[],
-        }
-    }
-
-    /// `all` for every feature, and the larger of `all` and `phrases` for the features
-    /// `is_phrase` marks.
-    pub(crate) fn with_phrases(all: u64, phrases: u64, is_phrase: &'a [bool]) -> MinCounts<'a> {
-        MinCounts {
-            all,
-            phrases: phrases.max(all),
-            is_phrase,
-        }
-    }
-
-    #[inline]
-    fn of(&self, f: FeatureId) -> u64 {
-        match self.is_phrase.get(f as usize) {
-            Some(true) => self.phrases,
-            _ => self.all,
-        }
-    }
-}
-
 /// The counts of a held-out fold, for [`NaiveBayes::scores_without`]: dense, so that scoring
 /// reads them without hashing, and reused fold after fold (only the cells a fold touched are
 /// cleared).
@@ -773,7 +731,7 @@ impl HeldOut {
         &mut self,
         model: &NaiveBayes,
         rows: impl Iterator<Item = (&'r [(FeatureId, u32)], usize)>,
-        min_counts: MinCounts<'_>,
+        min_count: u64,
     ) {
         let c_n = self.n_classes;
         for &f in &self.touched {
@@ -797,7 +755,7 @@ impl HeldOut {
                 class_tokens[c] += k as u64;
             }
         }
-        // Features whose count outside the fold falls below their minimum would not exist in a
+        // Features whose count outside the fold falls below `min_count` would not exist in a
         // refit: they leave the vocabulary, and their remaining counts leave the class totals.
         let mut lost = 0usize;
         let mut tokens: Vec<u64> = model
@@ -811,7 +769,7 @@ impl HeldOut {
             let held = &self.counts[start..start + c_n];
             let all = &model.counts[start..start + c_n];
             let remaining: u64 = all.iter().zip(held).map(|(a, h)| a - h).sum();
-            if remaining < min_counts.of(f) {
+            if remaining < min_count {
                 lost += 1;
                 for ((t, a), h) in tokens.iter_mut().zip(all).zip(held) {
                     *t -= a - h;
@@ -926,12 +884,12 @@ mod tests {
         let nb = toy(NaiveBayesKind::Multinomial);
         let held: SparseCounts = vec![(0, 1), (1, 1)];
         let mut h = HeldOut::new(&nb);
-        h.hold(&nb, [(&held[..], 0)].into_iter(), MinCounts::uniform(1));
+        h.hold(&nb, [(&held[..], 0)].into_iter(), 1);
         let refit =
             NaiveBayes::from_counts(*nb.settings(), 2, vec![2, 0, 0, 1, 0, 4], vec![1, 3]).unwrap();
         let row = vec![(0, 1), (2, 2)];
         let mut a = vec![0.0; 2];
-        nb.scores_without(&row, &h, MinCounts::uniform(1), &mut a);
+        nb.scores_without(&row, &h, 1, &mut a);
         let b = refit.scores(&row);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
@@ -951,40 +909,12 @@ mod tests {
         let held: SparseCounts = vec![(1, 1)];
         let mut h = HeldOut::new(&nb);
         // Holding out another fold first must leave nothing behind.
-        h.hold(
-            &nb,
-            [(&[(0, 2), (1, 1)][..], 1)].into_iter(),
-            MinCounts::uniform(2),
-        );
-        h.hold(&nb, [(&held[..], 0)].into_iter(), MinCounts::uniform(2));
+        h.hold(&nb, [(&[(0, 2), (1, 1)][..], 1)].into_iter(), 2);
+        h.hold(&nb, [(&held[..], 0)].into_iter(), 2);
         // The refit: features 0 and 2 only (feature 1's remaining count is 1), docs [2, 3].
         let refit = NaiveBayes::from_counts(settings, 2, vec![3, 2, 2, 4], vec![2, 3]).unwrap();
         let mut a = vec![0.0; 2];
-        nb.scores_without(&[(0, 1), (2, 1)], &h, MinCounts::uniform(2), &mut a);
-        let b = refit.scores(&vec![(0, 1), (1, 1)]);
-        for (x, y) in a.iter().zip(&b) {
-            assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");
-        }
-    }
-
-    #[test]
-    fn held_out_scores_equal_a_refit_with_phrase_min_count() {
-        // Features 0 (a word) and 1 (a phrase) both have total 2; holding out one occurrence of
-        // each leaves 1: the word stays (min_count 1), the phrase goes (phrase_min_count 2).
-        let settings = NaiveBayesSettings {
-            kind: NaiveBayesKind::Multinomial,
-            alpha: 1.0,
-            priors: ClassPriors::Learned,
-        };
-        let nb = NaiveBayes::from_counts(settings, 2, vec![1, 1, 1, 1, 2, 4], vec![3, 3]).unwrap();
-        let is_phrase = [false, true, false];
-        let min_counts = MinCounts::with_phrases(1, 2, &is_phrase);
-        let mut h = HeldOut::new(&nb);
-        h.hold(&nb, [(&[(0, 1), (1, 1)][..], 0)].into_iter(), min_counts);
-        // The refit: features 0 and 2 only, docs [2, 3].
-        let refit = NaiveBayes::from_counts(settings, 2, vec![0, 1, 2, 4], vec![2, 3]).unwrap();
-        let mut a = vec![0.0; 2];
-        nb.scores_without(&[(0, 1), (1, 1), (2, 1)], &h, min_counts, &mut a);
+        nb.scores_without(&[(0, 1), (2, 1)], &h, 2, &mut a);
         let b = refit.scores(&vec![(0, 1), (1, 1)]);
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 1e-12, "{a:?} vs {b:?}");

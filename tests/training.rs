@@ -73,7 +73,6 @@ fn refuses_invalid_settings_naming_them() {
         (Trainer::new().ngram_range(2, 1), "ngram_range"),
         (Trainer::new().ngram_range(0, 2), "ngram_range"),
         (Trainer::new().min_count(0), "min_count"),
-        (Trainer::new().phrase_min_count(0), "phrase_min_count"),
         (Trainer::new().unsure_below(1.5), "unsure_below"),
         (Trainer::new().alpha(1e308), "alpha"),
         (Trainer::new().calibration_folds(1), "calibration_folds"),
@@ -192,81 +191,6 @@ fn merge_refuses_different_settings() {
     let mut x = Trainer::new().fit(&a).unwrap();
     let y = Trainer::new().alpha(1.0).fit(&b).unwrap();
     let e = x.merge(&y).unwrap_err();
-    assert!(
-        matches!(e.kind(), ErrorKind::IncompatibleModels { .. }),
-        "{e}"
-    );
-}
-
-/// `phrase_min_count` drops the n-grams of two or more terms seen fewer times and keeps every
-/// word, however rare; `min_count` still applies to both, and the larger one wins for phrases.
-#[test]
-fn phrase_min_count_drops_rare_phrases_and_keeps_rare_words() {
-    let examples = vec![
-        ex("cloud savings today, cloud savings now", "sales"),
-        ex("cloud savings for Zorblax", "sales"),
-        ex("lunch with mum on Sunday", "personal"),
-        ex("lunch at the lake", "personal"),
-    ];
-    let trainer = Trainer::new().calibration_folds(0);
-    let names = |t: Trainer| t.fit(&examples).unwrap().feature_names();
-    let all = names(trainer.clone());
-    let pruned = names(trainer.clone().phrase_min_count(2));
-    let is_phrase = |f: &String| f.contains(' ');
-    // Every word stays, seen once or not; of the phrases, only those seen twice or more.
-    let words: Vec<&String> = all.iter().filter(|f| !is_phrase(f)).collect();
-    assert!(words.iter().any(|w| w.starts_with("zorblax")), "{words:?}");
-    assert_eq!(
-        pruned.iter().filter(|f| !is_phrase(f)).collect::<Vec<_>>(),
-        words
-    );
-    let phrases: Vec<&String> = pruned.iter().filter(|f| is_phrase(f)).collect();
-    assert_eq!(phrases.len(), 1, "{phrases:?}");
-    assert!(phrases[0].starts_with("cloud "), "{phrases:?}");
-    assert!(all.iter().filter(|f| is_phrase(f)).count() > 5, "{all:?}");
-    // min_count applies to phrases too: the larger of the two wins.
-    assert_eq!(
-        names(trainer.clone().min_count(2).phrase_min_count(1)),
-        names(trainer.clone().min_count(2))
-    );
-    assert_eq!(
-        names(trainer.clone().min_count(3).phrase_min_count(2)),
-        names(trainer.clone().min_count(3))
-    );
-    // Without phrases it changes nothing.
-    assert_eq!(
-        names(trainer.clone().ngram_range(1, 1).phrase_min_count(2)),
-        names(trainer.ngram_range(1, 1))
-    );
-}
-
-/// The setting is saved with the model; a model saved without it (every model before it existed,
-/// and any with the default) reads as `phrase_min_count` 1, and the default leaves it out of the
-/// saved settings, so such models keep their bytes and fingerprints.
-#[test]
-fn phrase_min_count_is_saved_and_absent_means_one() {
-    let (a, _) = shards();
-    let json = |clf: &Classifier| {
-        let mut out = Vec::new();
-        clf.write_json_to(&mut out).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let pruned = Trainer::new().phrase_min_count(2).fit(&a).unwrap();
-    assert!(json(&pruned).contains("\"phrase_min_count\":2"));
-    let mut bytes = Vec::new();
-    pruned.write_to(&mut bytes).unwrap();
-    let back = Classifier::read_from(bytes.as_slice()).unwrap();
-    assert_eq!(back, pruned);
-    assert_eq!(back.settings().features.phrase_min_count, 2);
-    let plain = Trainer::new().fit(&a).unwrap();
-    let plain_json = json(&plain);
-    assert!(!plain_json.contains("phrase_min_count"), "{plain_json}");
-    let back = Classifier::read_from(plain_json.as_bytes()).unwrap();
-    assert_eq!(back.settings().features.phrase_min_count, 1);
-    assert_eq!(back, plain);
-    // Models with different settings do not merge.
-    let mut merged = plain.clone();
-    let e = merged.merge(&pruned).unwrap_err();
     assert!(
         matches!(e.kind(), ErrorKind::IncompatibleModels { .. }),
         "{e}"
