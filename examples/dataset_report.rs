@@ -1,5 +1,6 @@
-//! Measures the default classifier on `datasets/connection_requests.csv`, as recorded in
-//! `datasets/README.md`:
+//! Measures the pretrained model's trainer (`nopitch::pretrained_trainer()`) on the pretrained
+//! training set (`datasets/connection_requests.csv` and the conversations of
+//! `datasets/messages.csv`), as recorded in `datasets/README.md`:
 //!
 //! 1. stratified 10-fold cross-validation (seed 42): accuracy, macro-F1, per-label recall;
 //! 2. a learning curve: the same 10 folds, training on 25%, 50% and 100% of each training split;
@@ -13,11 +14,12 @@
 //! cargo run --release --example dataset_report                  # everything
 //! cargo run --release --example dataset_report -- --errors       # also list errors
 //! cargo run --release --example dataset_report -- --only heldout # one part: counts, cv, curve, lovo, heldout
+//! cargo run --release --example dataset_report -- --min-count 1   # the trainer keeping every n-gram
 //! ```
 
 use nopitch::{
-    cross_validate, evaluate, pretrained_training_set, read_examples, stratified_folds, CsvOptions,
-    Evaluation, Example, Outcome, Trainer,
+    cross_validate, evaluate, pretrained_trainer, pretrained_training_set, read_examples,
+    stratified_folds, CsvOptions, Evaluation, Example, Outcome, Trainer,
 };
 
 mod common;
@@ -73,12 +75,14 @@ fn learning_curve_point(trainer: &Trainer, examples: &[Example], fraction: f64) 
 }
 
 const USAGE: &str = "
-Measures the default classifier on the shipped notes: 10-fold cross-validation, a learning
-curve, leave-one-voice-out scores and the held-out notes written blind.
+Measures the pretrained model's trainer on the shipped notes and conversations: 10-fold
+cross-validation, a learning curve, leave-one-voice-out scores and the held-out notes written
+blind.
 
-usage: cargo run --release --example dataset_report [-- --errors] [--only PART]
-  --errors      also list the errors
-  --only PART   one part: counts, cv, curve, lovo, heldout
+usage: cargo run --release --example dataset_report [-- --errors] [--only PART] [--min-count N]
+  --errors        also list the errors
+  --only PART     one part: counts, cv, curve, lovo, heldout
+  --min-count N   the trainer with this min_count instead
 ";
 
 fn main() {
@@ -94,13 +98,20 @@ fn main() {
         .and_then(|i| args.get(i + 1).cloned());
     let part = |name: &str| only.as_deref().map_or(true, |o| o == name);
     let examples = pretrained_training_set("datasets").expect("dataset");
-    let trainer = Trainer::new();
+    let mut trainer = pretrained_trainer();
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--min-count")
+        .and_then(|i| args.get(i + 1))
+    {
+        trainer = trainer.min_count(n.parse().expect("--min-count N: a whole number"));
+    }
     let conversations = examples
         .iter()
         .filter(|e| e.group().is_some_and(|g| g.starts_with("messages/")))
         .count();
     println!(
-        "# {} examples: {} notes ({DATA}) and {conversations} inbox conversations (datasets/messages.csv); default settings: {:?}\n",
+        "# {} examples: {} notes ({DATA}) and {conversations} inbox conversations (datasets/messages.csv); settings: {:?}\n",
         examples.len(),
         examples.len() - conversations,
         trainer.settings()

@@ -5,12 +5,13 @@
 //! cargo run --release --example inbox_report -- FILE [--model MODEL] [--json]
 //! cargo run --release --example inbox_report -- tests/data/labelled_messages.csv
 //! cargo run --release --example inbox_report -- datasets/heldout_messages.csv
-//! cargo run --release --example inbox_report -- --leave-one-voice-out
+//! cargo run --release --example inbox_report -- --leave-one-voice-out [--min-count N]
 //! ```
 //!
 //! `--leave-one-voice-out` scores the shipped training conversations (`datasets/messages.csv`)
 //! honestly: each message voice (the conversation id before its first `-`) is judged by a model
-//! trained on the pretrained training set without that voice, so the verdict rules can be
+//! trained on the pretrained training set without that voice (with `pretrained_trainer()`, or
+//! its `min_count` replaced by the flag), so the verdict rules can be
 //! tuned on conversations the model has not seen.
 //!
 //! Prints macro-F1 over sales / known-contact / personal, the share of known contacts called
@@ -24,7 +25,9 @@ use nopitch::linkedin::{
     evaluate_conversations, read_labelled_conversations, ConversationEvaluation, ConversationJudge,
     LabelledConversation,
 };
-use nopitch::{pretrained_training_set, Classifier, Evaluation, Trainer, TriagePolicy};
+use nopitch::{
+    pretrained_trainer, pretrained_training_set, Classifier, Evaluation, Trainer, TriagePolicy,
+};
 
 fn main() {
     if let Err(e) = run() {
@@ -37,13 +40,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_env();
     let (mut input, mut model, mut json, mut lovo) = (None, None, false, false);
+    let mut trainer = pretrained_trainer();
     while let Some(arg) = parser.next()? {
         match arg {
             Long("model") => model = Some(PathBuf::from(parser.value()?)),
             Long("json") => json = true,
             Long("leave-one-voice-out") => lovo = true,
+            Long("min-count") => trainer = trainer.min_count(parser.value()?.parse()?),
             Long("help") | Short('h') => {
-                println!("usage: inbox_report FILE [--model MODEL] [--json] | --leave-one-voice-out [--json]");
+                println!("usage: inbox_report FILE [--model MODEL] [--json] | --leave-one-voice-out [--min-count N] [--json]");
                 return Ok(());
             }
             Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
@@ -51,7 +56,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if lovo {
-        return leave_one_voice_out(json);
+        return leave_one_voice_out(&trainer, json);
     }
     let input = input.ok_or("usage: inbox_report FILE [--model MODEL] [--json]")?;
     let clf = match &model {
@@ -74,7 +79,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Each voice of `datasets/messages.csv` judged by a model trained without it.
-fn leave_one_voice_out(json: bool) -> Result<(), Box<dyn std::error::Error>> {
+fn leave_one_voice_out(trainer: &Trainer, json: bool) -> Result<(), Box<dyn std::error::Error>> {
     let path = "datasets/messages.csv";
     let conversations = read_labelled_conversations(path)?;
     let voice = |c: &LabelledConversation| c.id.split('-').next().unwrap_or_default().to_string();
@@ -91,7 +96,7 @@ fn leave_one_voice_out(json: bool) -> Result<(), Box<dyn std::error::Error>> {
             .filter(|e| e.group() != Some(group.as_str()))
             .cloned()
             .collect();
-        let clf = Trainer::new().fit(&train)?;
+        let clf = trainer.fit(&train)?;
         let judge = ConversationJudge::new(&clf, &TriagePolicy::default())?;
         let mine: Vec<LabelledConversation> = conversations
             .iter()

@@ -1,7 +1,7 @@
 //! The pretrained model: trained from datasets/connection_requests.csv, and right on the
 //! project's reference phrases.
 
-use nopitch::{pretrained_training_set, Classifier, Trainer};
+use nopitch::{pretrained_trainer, pretrained_training_set, Classifier};
 
 #[test]
 fn reference_phrases() {
@@ -17,13 +17,13 @@ fn reference_phrases() {
     assert_eq!(clf.classify(text).label(), "known-contact");
 }
 
-/// The shipped model file is what the default trainer makes of the shipped data. If this fails,
-/// run `cargo run --release --example build_pretrained`.
+/// The shipped model file is what the pretrained model's trainer makes of the shipped data. If
+/// this fails, run `cargo run --release --example build_pretrained`.
 #[test]
-fn pretrained_is_the_default_trainer_on_the_shipped_file() {
+fn pretrained_is_the_pretrained_trainer_on_the_shipped_file() {
     let examples =
         pretrained_training_set(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets")).unwrap();
-    let trained = Trainer::new().fit(&examples).unwrap();
+    let trained = pretrained_trainer().fit(&examples).unwrap();
     let shipped = Classifier::pretrained();
     assert_eq!(shipped.labels(), ["known-contact", "personal", "sales"]);
     assert_eq!(trained.settings(), shipped.settings());
