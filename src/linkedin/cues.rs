@@ -235,6 +235,8 @@ pub(crate) enum Prompt {
     NewRole,
     WorkAnniversary,
     Endorsement,
+    /// A short congratulation on anything else (a post, a raise, a result).
+    Congratulations,
 }
 
 impl Prompt {
@@ -244,6 +246,7 @@ impl Prompt {
             Prompt::NewRole => "new-role",
             Prompt::WorkAnniversary => "work-anniversary",
             Prompt::Endorsement => "endorsement",
+            Prompt::Congratulations => "congratulations",
         }
     }
 }
@@ -308,8 +311,8 @@ const ENDORSEMENT: &[&str] = &[
     "thx for the endorsement",
 ];
 
-/// The prompt a short note answers (birthday, new role, work anniversary, endorsement thanks),
-/// from its length and its hits.
+/// The prompt a short note answers (birthday, new role, work anniversary, endorsement thanks,
+/// a bare congratulation of at most [`CONGRATULATIONS_MAX_CHARS`]), from its length and hits.
 pub(crate) fn prompt(text: &str, hits: &Hits) -> Option<Prompt> {
     if text.chars().count() > PROMPTED_MAX_CHARS {
         return None;
@@ -328,8 +331,15 @@ pub(crate) fn prompt(text: &str, hits: &Hits) -> Option<Prompt> {
     if congrats && hits.first(List::NewRole).is_some() {
         return Some(Prompt::NewRole);
     }
+    if congrats && text.chars().count() <= CONGRATULATIONS_MAX_CHARS {
+        return Some(Prompt::Congratulations);
+    }
     None
 }
+
+/// The longest note taken for a bare congratulation ("Congrats!", "Congratulations, well
+/// deserved 👏"): longer ones say more than a reaction to news.
+pub(crate) const CONGRATULATIONS_MAX_CHARS: usize = 60;
 
 /// Phrases that name work (or study) shared with the recipient.
 const SHARED_WORK: &[&str] = &[
@@ -711,6 +721,15 @@ mod tests {
         assert_eq!(
             prompt("Happy 5 years at Lakeview!"),
             Some(Prompt::WorkAnniversary)
+        );
+        assert_eq!(prompt("Congrats!"), Some(Prompt::Congratulations));
+        assert_eq!(
+            prompt("Congratulations on the raise Aisha, well deserved 👏"),
+            Some(Prompt::Congratulations)
+        );
+        assert_eq!(
+            prompt("Congrats on the launch! We help product teams like yours ship faster, open to a call?"),
+            None
         );
     }
 

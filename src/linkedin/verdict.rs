@@ -9,7 +9,7 @@
 //! | 2 | two or more other participants | `group` |
 //! | 3 | only the owner wrote | `outreach` |
 //! | 4 | the owner wrote first (a courtesy line such as "thanks for connecting" does not count): their outreach, unless the other party's replies name shared history (a sure `known-contact` from the model) | `outreach` / `known-contact` |
-//! | 5 | a LinkedIn-prompted one-liner (birthday, new role, work anniversary, endorsement thanks) that is not a sure pitch | `personal` at 0.95; `known-contact` when the note names shared work (a phrase of the list, or the model sure of known-contact over personal) |
+//! | 5 | a LinkedIn-prompted one-liner (birthday, new role, work anniversary, endorsement thanks, a bare "Congrats!" of at most 60 characters) that is not a sure pitch | `personal` at 0.95; `known-contact` when the note names shared work (a phrase of the list, or the model sure of known-contact over personal) |
 //! | 6 | otherwise the model, with unanswered follow-ups ("just bumping this", a second message half a day later) and the owner declining adding to `sales`, and the owner replying at length taking from it (and then `sales` is never a sure verdict: review, not decline) | `sales` / `known-contact` / `personal` |
 //!
 //! A verdict is unsure (action: review) when its confidence is below the model's `unsure_below`
