@@ -599,6 +599,36 @@ const ORGANISATION: &[&str] = &[
     "banco",
 ];
 
+/// The first web link in a text: a word with `://`, one starting with `www.`, or a domain
+/// followed by a path (`example.com/offer`). A bare `example.com` is not taken: too many
+/// sentences end in a company's domain.
+pub(crate) fn first_link(text: &str) -> Option<&str> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
+        .find(|w| {
+            let www = w.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+            if w.contains("://") || (www && w.len() > 4) {
+                return true;
+            }
+            let Some(slash) = w.find('/') else {
+                return false;
+            };
+            let host = &w[..slash];
+            match host.rfind('.') {
+                Some(dot) => {
+                    let tld = &host[dot + 1..];
+                    dot > 0
+                        && (2..=6).contains(&tld.len())
+                        && tld.chars().all(|c| c.is_ascii_alphabetic())
+                        && host[..dot]
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.'))
+                        && slash + 1 < w.len()
+                }
+                None => false,
+            }
+        })
+}
+
 /// Weights of the signs of an automated message (log-odds-like points).
 pub(crate) const AUTOMATED_SENDER_LINKEDIN: f64 = 4.0;
 pub(crate) const AUTOMATED_SENDER_ORGANISATION: f64 = 1.5;
@@ -606,6 +636,7 @@ pub(crate) const AUTOMATED_FOOTER: f64 = 3.0;
 pub(crate) const AUTOMATED_LAYOUT: f64 = 2.0;
 pub(crate) const AUTOMATED_INLINE_HTML: f64 = 1.0;
 pub(crate) const AUTOMATED_SUBJECT: f64 = 1.0;
+pub(crate) const AUTOMATED_LINK: f64 = 1.0;
 pub(crate) const AUTOMATED_TEXT_EACH: f64 = 1.0;
 pub(crate) const AUTOMATED_TEXT_MAX: f64 = 3.0;
 /// The owner writing in the conversation argues against a broadcast.
@@ -620,14 +651,21 @@ pub(crate) struct Sign {
 }
 
 /// The signs of an automated message in what the other party sent: their names, the hits of
-/// their subjects and of their text, and their markup.
+/// their subjects and of their text, their markup, and a link in their text.
 pub(crate) fn automated_signs<'a>(
     senders: impl IntoIterator<Item = &'a str>,
     subject_hits: Hits,
     text_hits: Hits,
     markup: Markup,
+    link: Option<&str>,
 ) -> Vec<Sign> {
     let mut signs = Vec::new();
+    if let Some(link) = link {
+        signs.push(Sign {
+            weight: AUTOMATED_LINK,
+            reason: format!("a link to follow ({link})"),
+        });
+    }
     for sender in senders {
         let f = fold(sender);
         if (f == "linkedin" || f.starts_with("linkedin ")) && f != "linkedin member" {
@@ -693,6 +731,26 @@ mod tests {
         assert!(has("save 20% off now", "% off"));
         assert!(!has("no linkedin premiums", "linkedin premium"));
         assert_eq!(fold("I’d  “love”\nit"), "i'd \"love\" it");
+    }
+
+    #[test]
+    fn links_are_found_without_guessing_at_plain_words() {
+        assert_eq!(
+            first_link("Register now: https://ex.io/x?a=1"),
+            Some("https://ex.io/x?a=1")
+        );
+        assert_eq!(
+            first_link("see www.example.com today"),
+            Some("www.example.com")
+        );
+        assert_eq!(
+            first_link("Start here: skyvane.com/trial"),
+            Some("skyvane.com/trial")
+        );
+        assert_eq!(first_link("I work at example.com now"), None);
+        assert_eq!(first_link("e.g. this/that, and/or 3.5/5"), None);
+        assert_eq!(first_link("❤️ www. ❤️/x 🎉.com/a"), None);
+        assert_eq!(first_link(""), None);
     }
 
     #[test]

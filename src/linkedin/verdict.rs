@@ -5,7 +5,7 @@
 //!
 //! | order | rule | category |
 //! |---|---|---|
-//! | 1 | signs of an automated message (sender `LinkedIn …` or an organisation, promotional subject, mailing footer, HTML layout, promotion words) score at least 3 | `automated` (archive) |
+//! | 1 | signs of an automated message (sender `LinkedIn …` or an organisation, promotional subject, mailing footer, HTML layout, promotion words, a web link) score at least 3 | `automated` (archive) |
 //! | 2 | two or more other participants | `group` |
 //! | 3 | only the owner wrote | `outreach` |
 //! | 4 | the owner wrote first (a courtesy line such as "thanks for connecting" does not count): their outreach, unless the other party's replies name shared history (a sure `known-contact` from the model) | `outreach` / `known-contact` |
@@ -425,7 +425,8 @@ impl ConversationJudge {
             let subject_hits = subjects
                 .iter()
                 .fold(Hits::default(), |h, s| h.union(self.cues.scan_text(s)));
-            let signs = cues::automated_signs(senders, subject_hits, text_hits, markup);
+            let link = others.iter().find_map(|&i| cues::first_link(turns[i].text));
+            let signs = cues::automated_signs(senders, subject_hits, text_hits, markup, link);
             let mut score: f64 = signs.iter().map(|s| s.weight).sum();
             if owner_wrote {
                 score += cues::AUTOMATED_OWNER_WROTE;
