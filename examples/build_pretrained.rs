@@ -11,13 +11,14 @@
 //! cargo run --release --example build_pretrained
 //! ```
 
-use nopitch::{pretrained_trainer, pretrained_training_set};
+use nopitch::{pretrained_trainer, pretrained_training_set, weight_conversations};
 
 mod common;
 
 const USAGE: &str = "
 Trains the pretrained model on nopitch::pretrained_training_set(\"datasets\") with
-nopitch::pretrained_trainer() (the default settings, n-grams seen once dropped) and writes
+nopitch::pretrained_trainer() (the default settings, n-grams seen once dropped), each
+conversation counted nopitch::CONVERSATION_WEIGHT times, and writes
 datasets/connection_requests.model (the model Classifier::pretrained() loads).
 
 usage: cargo run --release --example build_pretrained
@@ -26,7 +27,9 @@ usage: cargo run --release --example build_pretrained
 fn main() {
     common::arguments(USAGE, &[], 0);
     let examples = pretrained_training_set("datasets").expect("dataset");
-    let clf = pretrained_trainer().fit(&examples).expect("training");
+    let clf = pretrained_trainer()
+        .fit(&weight_conversations(&examples))
+        .expect("training");
     clf.save("datasets/connection_requests.model")
         .expect("save");
     let size = std::fs::metadata("datasets/connection_requests.model")

@@ -137,7 +137,9 @@ fn main() {
 fn heldout(trainer: &Trainer, examples: &[Example], show_errors: bool) {
     println!("## Held-out notes written blind ({HELDOUT})\n");
     let test = read_examples(HELDOUT, &CsvOptions::csv().group_column("author")).expect(HELDOUT);
-    let model = trainer.fit(examples).expect("fit");
+    let model = trainer
+        .fit(&nopitch::weight_conversations(examples))
+        .expect("fit");
     let e = evaluate(&model, &test).expect("evaluate");
     println!("{e}");
     print_rates(&e);
@@ -251,6 +253,10 @@ fn counts(examples: &[Example]) {
 
 fn cv(trainer: &Trainer, examples: &[Example], show_errors: bool) {
     println!("## Stratified 10-fold cross-validation (seed 42)\n");
+    println!(
+        "Each conversation counted once (the shipped recipe counts it {} times; copies would fall on both sides of a random fold).\n",
+        nopitch::CONVERSATION_WEIGHT
+    );
     let cv = cross_validate(trainer, examples, 10, 42, |_, _| {}).expect("cross-validation");
     println!("{cv}");
     print_rates(&cv);

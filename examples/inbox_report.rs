@@ -96,7 +96,7 @@ fn leave_one_voice_out(trainer: &Trainer, json: bool) -> Result<(), Box<dyn std:
             .filter(|e| e.group() != Some(group.as_str()))
             .cloned()
             .collect();
-        let clf = trainer.fit(&train)?;
+        let clf = trainer.fit(&nopitch::weight_conversations(&train))?;
         let judge = ConversationJudge::new(&clf, &TriagePolicy::default())?;
         let mine: Vec<LabelledConversation> = conversations
             .iter()

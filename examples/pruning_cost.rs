@@ -60,7 +60,7 @@ fn full_model(min_count: u64) -> Classifier {
     let examples = pretrained_training_set("datasets").expect("dataset");
     pretrained_trainer()
         .min_count(min_count)
-        .fit(&examples)
+        .fit(&nopitch::weight_conversations(&examples))
         .expect("fit")
 }
 

@@ -99,8 +99,10 @@ pub use features::{FeatureSettings, MAX_NGRAM};
 pub use limits::{MAX_LABELS, MEMORY_PER_INPUT_BYTE, MIN_MEMORY_LIMIT};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};
 pub use persist::{MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
-pub use pretrained::pretrained_trainer;
-pub use pretrained::{pretrained_training_set, PRETRAINED_CONVERSATIONS, PRETRAINED_NOTES};
+pub use pretrained::{
+    pretrained_trainer, pretrained_training_set, weight_conversations, CONVERSATION_WEIGHT,
+    PRETRAINED_CONVERSATIONS, PRETRAINED_NOTES,
+};
 pub use triage::{Action, Category, TriagePolicy, Verdict, DEFAULT_DECLINE_REPLY};
 
 /// The README's code, compiled and run as a doc test so it cannot rot.

@@ -1,7 +1,7 @@
 //! The pretrained model: trained from datasets/connection_requests.csv, and right on the
 //! project's reference phrases.
 
-use nopitch::{pretrained_trainer, pretrained_training_set, Classifier};
+use nopitch::{pretrained_trainer, pretrained_training_set, weight_conversations, Classifier};
 
 #[test]
 fn reference_phrases() {
@@ -23,7 +23,9 @@ fn reference_phrases() {
 fn pretrained_is_the_pretrained_trainer_on_the_shipped_file() {
     let examples =
         pretrained_training_set(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets")).unwrap();
-    let trained = pretrained_trainer().fit(&examples).unwrap();
+    let trained = pretrained_trainer()
+        .fit(&weight_conversations(&examples))
+        .unwrap();
     let shipped = Classifier::pretrained();
     assert_eq!(shipped.labels(), ["known-contact", "personal", "sales"]);
     assert_eq!(trained.settings(), shipped.settings());

@@ -69,7 +69,10 @@ pub fn leave_one_slice_out(
     let mut labels = Vec::new();
     for (name, first, last) in slices(examples) {
         let (test, train) = split_out(examples, first, last);
-        let model = trainer.fit(&train).expect("fit");
+        // The pretrained recipe counts conversations several times; notes alone are unchanged.
+        let model = trainer
+            .fit(&nopitch::weight_conversations(&train))
+            .expect("fit");
         let e = evaluate(&model, &test).expect("evaluate");
         labels = e.labels.clone();
         pooled.extend(e.outcomes.iter().cloned().map(|mut o| {
