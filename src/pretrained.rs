@@ -145,3 +145,27 @@ pub fn weight_conversations(examples: &[Example]) -> Vec<Example> {
     }
     weighted
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversations_are_repeated_in_place_and_notes_kept_once() {
+        let examples = [
+            Example::new("a note", "sales").with_group("01-voice"),
+            Example::new("a conversation", "personal").with_group("messages/kin"),
+            Example::new("no group", "known-contact"),
+            Example::new("mentions messages/ in text", "sales").with_group("02-messages"),
+        ];
+        let weighted = weight_conversations(&examples);
+        let texts: Vec<&str> = weighted.iter().map(Example::text).collect();
+        let mut expected = vec!["a note"];
+        expected.extend(std::iter::repeat("a conversation").take(CONVERSATION_WEIGHT));
+        expected.extend(["no group", "mentions messages/ in text"]);
+        assert_eq!(texts, expected);
+        assert!(weighted[1..=CONVERSATION_WEIGHT]
+            .iter()
+            .all(|e| e.label() == "personal" && e.group() == Some("messages/kin")));
+    }
+}
