@@ -47,19 +47,7 @@ pub struct Evidence {
 /// assert_eq!(marked.replace(['[', ']'], ""), note);
 /// ```
 pub fn mark_evidence(text: &str, evidence: &[Evidence], open: &str, close: &str) -> String {
-    let mut spans: Vec<Range<usize>> = evidence
-        .iter()
-        .flat_map(|e| e.spans.iter().cloned())
-        .filter(|s| s.start < s.end && text.get(s.clone()).is_some())
-        .collect();
-    spans.sort_by_key(|s| (s.start, s.end));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for span in spans {
-        match merged.last_mut() {
-            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
-            _ => merged.push(span),
-        }
-    }
+    let merged = merge_spans(text, evidence.iter().flat_map(|e| &e.spans));
     let mut out = String::with_capacity(text.len() + merged.len() * (open.len() + close.len()));
     let mut at = 0;
     for span in merged {
@@ -71,6 +59,34 @@ pub fn mark_evidence(text: &str, evidence: &[Evidence], open: &str, close: &str)
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The stretches of `text` that `spans` cover, as a highlighter shows them: sorted, overlapping
+/// spans merged into one (the two bigrams of "we worked together"), and spans that are empty or
+/// do not slice `text` (evidence of another note) left out. [`mark_evidence`] marks these.
+///
+/// ```
+/// let note = "We worked together on it";
+/// assert_eq!(nopitch::merge_spans(note, &[3..18, 0..9, 30..40]), vec![0..18]);
+/// ```
+pub fn merge_spans<'a>(
+    text: &str,
+    spans: impl IntoIterator<Item = &'a Range<usize>>,
+) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = spans
+        .into_iter()
+        .filter(|s| s.start < s.end && text.get((*s).clone()).is_some())
+        .cloned()
+        .collect();
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]

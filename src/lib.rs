@@ -94,7 +94,7 @@ pub use dataset::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use evaluate::{cross_validate, evaluate, Evaluation, LabelScores, Outcome};
-pub use evidence::{mark_evidence, Evidence};
+pub use evidence::{mark_evidence, merge_spans, Evidence};
 pub use features::{FeatureSettings, MAX_NGRAM};
 pub use limits::{MAX_LABELS, MEMORY_PER_INPUT_BYTE, MIN_MEMORY_LIMIT};
 pub use naive_bayes::{ClassPriors, NaiveBayesKind, NaiveBayesSettings, DEFAULT_ALPHA, MAX_ALPHA};

@@ -61,19 +61,7 @@ fn section(category: &str, unsure: bool) -> &'static str {
 /// offsets (JavaScript's string indexes), overlapping ones merged (the two bigrams of "we
 /// worked together" make one mark). Spans that do not slice `text` are skipped.
 pub fn marks<'a>(text: &str, spans: impl IntoIterator<Item = &'a Range<usize>>) -> Vec<[u32; 2]> {
-    let mut spans: Vec<Range<usize>> = spans
-        .into_iter()
-        .filter(|s| s.start < s.end && text.get((*s).clone()).is_some())
-        .cloned()
-        .collect();
-    spans.sort_by_key(|s| (s.start, s.end));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for span in spans {
-        match merged.last_mut() {
-            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
-            _ => merged.push(span),
-        }
-    }
+    let merged = nopitch::merge_spans(text, spans);
     // One pass over the text for every offset.
     let (mut byte, mut unit) = (0usize, 0u32);
     let mut utf16 = |to: usize| {
