@@ -319,7 +319,7 @@ fn lovo(trainer: &Trainer, examples: &[Example]) {
         ("notes, rounds 1-5 (01-78)", |v| {
             v < "79" && !v.starts_with("messages/")
         }),
-        ("notes, round 6 contrast voices (79-90)", |v| {
+        ("notes, contrast voices of rounds 6 and 9 (79-91)", |v| {
             v >= "79" && !v.starts_with("messages/")
         }),
         ("inbox conversations (messages/*)", |v| {

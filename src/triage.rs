@@ -13,7 +13,7 @@
 //! use nopitch::{Action, Category, Classifier, TriagePolicy};
 //! let clf = Classifier::pretrained();
 //! let policy = TriagePolicy::default();
-//! let v = policy.verdict(&clf.classify("Save 15% on your SAP licensing this quarter"))?;
+//! let v = policy.verdict(&clf.classify("We buy used office computers and laptops, can I send you a quote?"))?;
 //! assert_eq!(v.category, Category::Sales);
 //! assert!(matches!(v.action, Action::Decline { .. }));
 //! let v = policy.verdict(&clf.classify(""))?;

@@ -123,7 +123,16 @@ fn evidence_reads_as_written() {
         "{evidence:?}"
     );
     let marked = mark_evidence(note, &evidence, "[", "]");
-    assert!(marked.contains("[We worked together"), "{marked}");
+    let stretches: Vec<&str> = marked
+        .split('[')
+        .skip(1)
+        .filter_map(|s| s.split(']').next())
+        .collect();
+    assert!(
+        stretches.iter().any(|s| s.contains("worked together")),
+        "{marked}"
+    );
+    assert_eq!(marked.replace(['[', ']'], ""), note);
 
     // Obfuscated: Cyrillic look-alikes, a zero-width space, fullwidth letters, letter-spacing.
     let note = "Ѕаvе 15% on your S\u{200B}AP licensing — ｆｒｅｅ audit, book your d e m o";
