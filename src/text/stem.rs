@@ -406,16 +406,19 @@ impl Rewritten {
 }
 
 /// The fewest leading bytes of the original word that any path through the steps from `from`
-/// on keeps as they are.
-fn fewest_kept(word: &Rewritten, from: usize) -> usize {
+/// on keeps as they are, or any number up to `enough` once it is clear there are no more.
+fn fewest_kept(word: &Rewritten, from: usize, enough: usize) -> usize {
     let mut fewest = word.kept;
     for step in from..ENGLISH_STEPS {
         let Some(&last) = word.buf.get(word.len.wrapping_sub(1)) else {
             return fewest;
         };
         for rewrite in english_rewrites(step, last) {
+            if fewest <= enough {
+                return fewest;
+            }
             match word.apply(rewrite) {
-                Ok(Some(next)) => fewest = fewest.min(fewest_kept(&next, step + 1)),
+                Ok(Some(next)) => fewest = fewest.min(fewest_kept(&next, step + 1, enough)),
                 Ok(None) => {}
                 Err(()) => return 0,
             }
@@ -429,7 +432,7 @@ fn fewest_kept(word: &Rewritten, from: usize) -> usize {
 /// choose, the stem starts with the bytes every rewrite path keeps. The whole-word exceptions
 /// ("dying" → "die", "skies" → "sky"...), a leading apostrophe and words longer than 64 bytes
 /// are left out: 0.
-fn english_kept_prefix(word: &str) -> usize {
+fn english_kept_prefix(word: &str, enough: usize) -> usize {
     let b = word.as_bytes();
     if b.len() > REWRITTEN_BYTES
         || b.first() == Some(&b'\'')
@@ -459,7 +462,7 @@ fn english_kept_prefix(word: &str) -> usize {
     for (to, &from) in start.buf.iter_mut().zip(b) {
         *to = fold(from);
     }
-    fewest_kept(&start, 0)
+    fewest_kept(&start, 0, enough)
 }
 
 /// The leading bytes (up to [`PREFIX_BYTES`]) of a vocabulary's stems, folded, in a bit set: a
@@ -531,16 +534,22 @@ impl StemPrefixes {
         if self.bits.is_empty() {
             return true;
         }
-        let n = english_kept_prefix(word).min(PREFIX_BYTES);
-        if n == 0 {
-            return true;
+        // How many leading bytes of the word begin some stem (a stem that begins with more
+        // begins with fewer too, so the first miss ends the count).
+        let b = word.as_bytes();
+        let most = b.len().min(PREFIX_BYTES);
+        let (mut key, mut begins) = (0u64, 0);
+        while begins < most {
+            key |= (fold(b[begins]) as u64) << (8 * begins);
+            let (w, mask) = self.slot(key, begins + 1);
+            if self.bits.get(w).is_none_or(|w| w & mask == 0) {
+                break;
+            }
+            begins += 1;
         }
-        let mut key = 0u64;
-        for (i, &c) in word.as_bytes().iter().take(n).enumerate() {
-            key |= (fold(c) as u64) << (8 * i);
-        }
-        let (w, mask) = self.slot(key, n);
-        self.bits.get(w).is_some_and(|w| w & mask != 0)
+        // The stem begins with the word's first `english_kept_prefix` bytes (up to
+        // `PREFIX_BYTES`): a known stem only if those begin some stem.
+        begins == most || english_kept_prefix(word, begins) <= begins
     }
 }
 
@@ -763,7 +772,7 @@ mod tests {
         let mut longer_than_two = 0;
         for word in words_with_suffix_chains() {
             let stem = stemmer.stem(&word);
-            let n = english_kept_prefix(&word);
+            let n = english_kept_prefix(&word, 0);
             let folded = |s: &[u8]| s.iter().map(|&b| fold(b)).collect::<Vec<_>>();
             assert!(
                 n <= stem.len() && folded(&stem.as_bytes()[..n]) == folded(&word.as_bytes()[..n]),
