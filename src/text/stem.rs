@@ -122,6 +122,8 @@ impl WordStemmer {
 /// apostrophe and marks `y` as `Y` (the postlude turns every `Y` back into `y`). Each entry
 /// stands for the suffixes of the stemmer's lists that end with it ("s" for "sses", "ness",
 /// "ous"...; "l" for "tional", "ful", "al"...; "e" for "ance", "able", "ize"...).
+/// `ends_in_a_suffix_ending` checks the same list, by last byte; a test compares the two.
+#[cfg(test)]
 const ENGLISH_SUFFIX_ENDINGS: &[&str] = &[
     "s", "'", "ed", "ing", "y", "Y", "anci", "enci", "ogi", "li", "iti", "l", "ism", "ion", "er",
     "ator", "e", "ic", "ant", "ent",
@@ -130,16 +132,32 @@ const ENGLISH_SUFFIX_ENDINGS: &[&str] = &[
 /// Whether the Snowball English stemmer returns `word` unchanged, decided without running it
 /// (most names, products and typos in a note end in a letter no rule acts on): words of fewer
 /// than three characters are never stemmed, and a word that does not start with an apostrophe,
-/// has no `Y`, and ends in none of [`ENGLISH_SUFFIX_ENDINGS`] meets no rule. `false` means
+/// has no `Y`, and ends in none of `ENGLISH_SUFFIX_ENDINGS` meets no rule. `false` means
 /// "run the stemmer", not that the stem differs.
 pub(crate) fn english_keeps(word: &str) -> bool {
     let mut chars = word.chars();
     if chars.next().is_none() || chars.next().is_none() || chars.next().is_none() {
         return true;
     }
-    !word.starts_with('\'')
-        && !word.contains('Y')
-        && !ENGLISH_SUFFIX_ENDINGS.iter().any(|e| word.ends_with(e))
+    !word.starts_with('\'') && !ends_in_a_suffix_ending(word.as_bytes()) && !word.contains('Y')
+}
+
+/// Whether `word` ends in one of `ENGLISH_SUFFIX_ENDINGS`, by its last byte first (every
+/// word missing from the stemming cache is checked).
+fn ends_in_a_suffix_ending(word: &[u8]) -> bool {
+    let ends = |suffix: &[u8]| word.ends_with(suffix);
+    match word.last() {
+        Some(b's' | b'\'' | b'y' | b'Y' | b'l' | b'e') => true,
+        Some(b'd') => ends(b"ed"),
+        Some(b'g') => ends(b"ing"),
+        Some(b'i') => ends(b"anci") || ends(b"enci") || ends(b"ogi") || ends(b"li") || ends(b"iti"),
+        Some(b'm') => ends(b"ism"),
+        Some(b'n') => ends(b"ion"),
+        Some(b'r') => ends(b"er") || ends(b"ator"),
+        Some(b'c') => ends(b"ic"),
+        Some(b't') => ends(b"ant") || ends(b"ent"),
+        _ => false,
+    }
 }
 
 /// How many leading bytes of a stem [`StemPrefixes`] records.
@@ -823,6 +841,23 @@ mod tests {
         }
         for word in ["connections", "saving", "sales", "calling"] {
             assert!(set.may_hold_english_stem_of(word), "{word}");
+        }
+    }
+
+    /// The last-byte dispatch agrees with the list of endings.
+    #[test]
+    fn suffix_endings_by_last_byte_are_the_list() {
+        for word in words_with_suffix_chains()
+            .iter()
+            .map(String::as_str)
+            .chain(["", "x", "ator", "xic", "xYz", "xY", "café", "anci", "Y"])
+        {
+            let by_list = ENGLISH_SUFFIX_ENDINGS.iter().any(|e| word.ends_with(e));
+            assert_eq!(
+                ends_in_a_suffix_ending(word.as_bytes()),
+                by_list,
+                "{word:?}"
+            );
         }
     }
 
