@@ -161,7 +161,7 @@ fn ends_in_a_suffix_ending(word: &[u8]) -> bool {
 }
 
 /// How many leading bytes of a stem [`StemPrefixes`] records.
-const PREFIX_BYTES: usize = 6;
+const PREFIX_BYTES: usize = 8;
 
 /// A byte as [`StemPrefixes`] compares it: `y` and `Y` count as `i`, because the stemmer turns
 /// a final `y` into `i` ("cry" → "cri") and marks some `y` as `Y` for a while.
@@ -526,8 +526,10 @@ impl StemPrefixes {
     /// The bit of a folded prefix of `n` bytes packed into `key`.
     #[inline]
     fn slot(&self, key: u64, n: usize) -> (usize, u64) {
-        let h = (key ^ (n as u64) << 56).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let bit = (h >> 32) as usize & (self.bits.len() * 64 - 1);
+        let h = (key ^ (n as u64).rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // The top bits of the product: the only ones every bit of the key reaches.
+        let n_bits = (self.bits.len() * 64) as u64;
+        let bit = (h >> (n_bits.leading_zeros() + 1)) as usize & (n_bits as usize - 1);
         (bit / 64, 1 << (bit % 64))
     }
 
