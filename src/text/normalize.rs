@@ -178,7 +178,7 @@ fn has_ascii_control_or_backtick(b: &[u8]) -> bool {
         let x = w & !HIGHS;
         let below_space = !(x + ONES * 0x60);
         let delete = x + ONES;
-        let backtick = !((x ^ ONES * 0x60) + ONES * 0x7F);
+        let backtick = !((x ^ (ONES * 0x60)) + ONES * 0x7F);
         // Bytes of 0x80 and above are no ASCII control.
         if (below_space | delete | backtick) & !w & HIGHS != 0 {
             return true;

@@ -562,7 +562,7 @@ impl StemPrefixes {
         while begins < most {
             key |= (fold(b[begins]) as u64) << (8 * begins);
             let (w, mask) = self.slot(key, begins + 1);
-            if self.bits.get(w).is_none_or(|w| w & mask == 0) {
+            if !self.bits.get(w).is_some_and(|w| w & mask != 0) {
                 break;
             }
             begins += 1;
