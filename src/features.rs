@@ -15,7 +15,8 @@ use crate::lookup::{PairMap, StrMap};
 use crate::text::normalize::{normalize_with_sources, SourceMap, SourceSpans};
 use crate::text::tokenize::{tokenize_into, TokenSink};
 use crate::text::{
-    normalize_into, token_str, tokenize, Analyzer, Marker, NormalizedText, Token, WordStemmer,
+    normalize_into, token_str, tokenize, Analyzer, Marker, NormalizedText, StemPrefixes, Token,
+    WordStemmer,
 };
 
 /// Index of a term (a stem, symbol or marker) in a [`Vocabulary`].
@@ -115,6 +116,9 @@ pub(crate) struct Vocabulary {
     symbol_terms: [TermId; SYMBOL_SLOTS],
     /// The stemming cache: raw (normalised) word → term.
     raw_index: StrMap,
+    /// The terms' stems' prefixes: most words missing from the stemming cache are proved
+    /// unknown by this, without being stemmed.
+    stem_prefixes: StemPrefixes,
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
     /// The bigrams in canonical order, by first term: those starting with term `a` are the
@@ -146,6 +150,7 @@ impl Default for Vocabulary {
             term_index: StrMap::default(),
             symbol_terms: [UNKNOWN; SYMBOL_SLOTS],
             raw_index: StrMap::default(),
+            stem_prefixes: StemPrefixes::default(),
             unigram: Vec::new(),
             bigram_base: 0,
             bigram_start: Vec::new(),
@@ -253,6 +258,17 @@ impl Vocabulary {
         let surface = self.push_text(surface);
         self.terms.push(TermText { stem, surface });
         self.unigram.push(NO_FEATURE);
+        if self.stem_prefixes.is_full() {
+            let mut prefixes = StemPrefixes::with_room(2 * self.terms.len());
+            for t in 0..self.terms.len() as TermId {
+                prefixes.insert(self.stem(t));
+            }
+            self.stem_prefixes = prefixes;
+        } else {
+            let (start, end) = stem;
+            let stem = self.text.get(start as usize..end as usize).unwrap_or("");
+            self.stem_prefixes.insert(stem);
+        }
         t
     }
 
@@ -437,6 +453,9 @@ impl Vocabulary {
         if self.term_index.len() == 0 {
             self.term_index = StrMap::with_capacity(terms);
         }
+        if self.terms.is_empty() {
+            self.stem_prefixes = StemPrefixes::with_room(terms);
+        }
         self.unigram.reserve(terms);
         self.ngram_start.reserve(features);
         self.ngram_terms.reserve(2 * features);
@@ -480,13 +499,22 @@ impl Vocabulary {
         self.push_term(stem, raw)
     }
 
+    /// The term of a word missing from the stemming cache, or `UNKNOWN`.
+    #[inline]
+    fn stem_term(&self, word: &str, stemmer: &WordStemmer) -> TermId {
+        stemmer
+            .stem_among(word, &self.stem_prefixes)
+            .and_then(|stem| self.term_index.get(&stem))
+            .unwrap_or(UNKNOWN)
+    }
+
     /// The term of one token, or `UNKNOWN`: words through the stemming cache, then the stemmer.
     #[inline]
     fn term_of(&self, token: &Token<'_>, stemmer: &WordStemmer) -> TermId {
         match token {
             Token::Word(w) => match self.raw_index.get(w) {
                 Some(t) => t,
-                None => self.term_index.get(&stemmer.stem(w)).unwrap_or(UNKNOWN),
+                None => self.stem_term(w, stemmer),
             },
             Token::Symbol(s) => match symbol_slot(s) {
                 Some(slot) => self.symbol_terms[slot],
@@ -857,10 +885,7 @@ impl<'a, F: FnMut(FeatureId)> TokenSink<'a> for TermSink<'_, F> {
         let v = self.vocabulary;
         let t = match v.raw_index.get(word) {
             Some(t) => t,
-            None => v
-                .term_index
-                .get(&self.stemmer.stem(word))
-                .unwrap_or(UNKNOWN),
+            None => v.stem_term(word, self.stemmer),
         };
         self.push(t);
     }

@@ -28,7 +28,7 @@ pub use stem::Language;
 pub use tokenize::{Marker, Token, MAX_WORD_BYTES};
 
 pub(crate) use normalize::{normalize_into, NormalizedText};
-pub(crate) use stem::WordStemmer;
+pub(crate) use stem::{StemPrefixes, WordStemmer};
 pub(crate) use tokenize::tokenize;
 
 /// The text pipeline with its one setting, the stemming language.

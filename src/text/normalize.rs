@@ -168,18 +168,19 @@ pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
 fn has_ascii_control_or_backtick(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte of `w` is zero (the classic test: exact as a whole).
-    let zero_byte = |w: u64| (w.wrapping_sub(ONES) & !w & HIGHS) != 0;
     let mut chunks = b.chunks_exact(8);
     for chunk in &mut chunks {
         let mut a = [0u8; 8];
         a.copy_from_slice(chunk);
         let w = u64::from_le_bytes(a);
-        // A byte below 0x20 has its three top bits clear; 0x7F and 0x60 are matched exactly.
-        if zero_byte(w & 0xE0E0_E0E0_E0E0_E0E0)
-            || zero_byte(w ^ 0x7F7F_7F7F_7F7F_7F7F)
-            || zero_byte(w ^ 0x6060_6060_6060_6060)
-        {
+        // Each byte's low seven bits, so that no sum below carries into the next byte; in each
+        // sum a byte's high bit says one thing about it.
+        let x = w & !HIGHS;
+        let below_space = !(x + ONES * 0x60);
+        let delete = x + ONES;
+        let backtick = !((x ^ (ONES * 0x60)) + ONES * 0x7F);
+        // Bytes of 0x80 and above are no ASCII control.
+        if (below_space | delete | backtick) & !w & HIGHS != 0 {
             return true;
         }
     }
@@ -700,13 +701,15 @@ pub(crate) mod tests {
 
     #[test]
     fn control_and_backtick_detection_is_exact() {
-        for len in 0..20 {
-            for pos in 0..len {
-                for byte in 0u8..=0x7F {
-                    let mut b = vec![b'a'; len];
-                    b[pos] = byte;
-                    let expected = byte.is_ascii_control() || byte == b'`';
-                    assert_eq!(has_ascii_control_or_backtick(&b), expected, "{b:?}");
+        for filler in [b'a', b' ', 0x7E, 0x80, 0xFF] {
+            for len in 0..20 {
+                for pos in 0..len {
+                    for byte in 0u8..=0xFF {
+                        let mut b = vec![filler; len];
+                        b[pos] = byte;
+                        let expected = byte.is_ascii_control() || byte == b'`';
+                        assert_eq!(has_ascii_control_or_backtick(&b), expected, "{b:?}");
+                    }
                 }
             }
         }
