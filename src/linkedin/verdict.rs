@@ -636,10 +636,8 @@ impl ConversationJudge {
         let said_something = prediction.has_signal() || total_shift != 0.0;
         let unsure = !said_something || confidence < self.classifier.settings().unsure_below;
         let evidence = if label == prediction.label() {
-            // `evidence` keeps the capacity of every feature it ranked: shrink before keeping.
-            let mut e = prediction.evidence(text, EVIDENCE_PER_CONVERSATION);
-            e.shrink_to_fit();
-            e
+            // `evidence` returns exactly the items kept (no spare capacity to shrink).
+            prediction.evidence(text, EVIDENCE_PER_CONVERSATION)
         } else {
             Vec::new()
         };
