@@ -364,38 +364,40 @@ impl Vocabulary {
         self.bigram_second.clear();
         self.bigram_fence.clear();
         self.bigram_index = PairMap::default();
-        // The bigrams' first and last feature ids, and whether they are one sorted block.
+        // One pass over the features: the bigrams' first and last feature ids, whether they are
+        // one block in increasing (first, second) order, and the run lengths and second terms
+        // they would make if so (the order compared on both terms packed into one number).
         let (mut first, mut last, mut count) = (0 as FeatureId, 0 as FeatureId, 0usize);
         let mut sorted = true;
-        let mut previous: Option<&[TermId]> = None;
+        let mut previous: Option<u64> = None;
+        let n_terms = self.terms.len();
+        let mut run_len = vec![0u32; n_terms];
+        let mut second = Vec::new();
         for (f, w) in self.ngram_start.windows(2).enumerate() {
-            if w[1] - w[0] != 2 {
+            let [from, to] = [w[0] as usize, w[1] as usize];
+            let Some(&[a, b]) = self.ngram_terms.get(from..to) else {
                 continue;
-            }
-            let ngram = &self.ngram_terms[w[0] as usize..w[1] as usize];
+            };
+            let key = (a as u64) << 32 | b as u64;
             if count == 0 {
                 first = f as FeatureId;
+                second.reserve(self.ngram_start.len() - f);
             }
-            sorted &= previous.map_or(true, |p| p < ngram);
-            previous = Some(ngram);
+            sorted &= previous.map_or(true, |p| p < key);
+            previous = Some(key);
             last = f as FeatureId;
             count += 1;
+            match run_len.get_mut(a as usize) {
+                Some(n) => *n += 1,
+                None => sorted = false,
+            }
+            second.push(b);
         }
         if count == 0 {
             return true;
         }
         if !(sorted && (last - first) as usize + 1 == count) {
             return false;
-        }
-        let bigrams = first..=last;
-        let n_terms = self.terms.len();
-        let mut run_len = vec![0u32; n_terms];
-        let mut second = Vec::with_capacity(count);
-        for f in bigrams {
-            if let [a, b] = *self.feature(f) {
-                run_len[a as usize] += 1;
-                second.push(b);
-            }
         }
         let mut start = Vec::with_capacity(n_terms + 1);
         let mut fence = Vec::new();

@@ -559,28 +559,73 @@ impl NaiveBayes {
             .collect();
         let mut codes = std::mem::take(&mut self.codes);
         codes.clear();
-        codes.reserve(self.counts.len());
+        codes.resize(self.counts.len(), 0);
         let mut escaped = Vec::new();
-        for (f, row) in self.counts.chunks_exact(c_n).enumerate() {
-            let total: u64 = row.iter().sum();
-            // The count whose logarithm is a cell's weight.
-            let counted = |n: u64| match self.settings.kind {
-                NaiveBayesKind::Multinomial => n,
-                NaiveBayesKind::Complement => total - n,
-            };
-            if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
-                codes.extend(std::iter::repeat(ESCAPE).take(c_n));
-                let weights: Vec<f64> = row
-                    .iter()
-                    .map(|&n| sign * self.ln_alpha(counted(n)))
-                    .collect();
-                escaped.push((f as FeatureId, weights));
-            } else {
-                codes.extend(row.iter().map(|&n| counted(n) as u8));
+        let complement = self.settings.kind == NaiveBayesKind::Complement;
+        match (c_n, complement) {
+            (2, false) => code_rows::<2>(&self.counts, &mut codes, &mut escaped),
+            (3, false) => code_rows::<3>(&self.counts, &mut codes, &mut escaped),
+            (4, false) => code_rows::<4>(&self.counts, &mut codes, &mut escaped),
+            _ => {
+                for (f, (row, out)) in self
+                    .counts
+                    .chunks_exact(c_n)
+                    .zip(codes.chunks_exact_mut(c_n))
+                    .enumerate()
+                {
+                    let total: u64 = row.iter().sum();
+                    // The count whose logarithm is a cell's weight.
+                    let counted = |n: u64| if complement { total - n } else { n };
+                    if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
+                        escaped.push(f as FeatureId);
+                    } else {
+                        for (code, &n) in out.iter_mut().zip(row) {
+                            *code = counted(n) as u8;
+                        }
+                    }
+                }
             }
         }
+        // The few features with a large count: every cell escaped, the full row of weights kept.
+        let rows = escaped
+            .into_iter()
+            .map(|f| {
+                let start = f as usize * c_n;
+                let row = &self.counts[start..start + c_n];
+                codes[start..start + c_n].fill(ESCAPE);
+                let total: u64 = row.iter().sum();
+                let weights: Vec<f64> = row
+                    .iter()
+                    .map(|&n| sign * self.ln_alpha(if complement { total - n } else { n }))
+                    .collect();
+                (f, weights)
+            })
+            .collect();
         self.codes = codes;
-        self.escaped = EscapedRows::new(escaped, c_n);
+        self.escaped = EscapedRows::new(rows, c_n);
+    }
+}
+
+/// The weight codes of multinomial rows of `C` classes (the counts themselves), and in
+/// `escaped` the features with a count too large for a code: [`NaiveBayes::refresh_all`] for the
+/// usual class counts, with each row in registers (loading a model codes 100,000s of rows).
+fn code_rows<const C: usize>(counts: &[u64], codes: &mut [u8], escaped: &mut Vec<FeatureId>) {
+    for (f, (row, out)) in counts
+        .chunks_exact(C)
+        .zip(codes.chunks_exact_mut(C))
+        .enumerate()
+    {
+        let mut cells = [0u8; C];
+        let mut large = false;
+        for c in 0..C {
+            large |= row[c] >= ESCAPE as u64;
+            cells[c] = row[c] as u8;
+        }
+        if large {
+            escaped.push(f as FeatureId);
+        } else {
+            out.copy_from_slice(&cells);
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::classifier::{Classifier, Trainer};
 use crate::dataset::{read_examples, CsvOptions, Example};
 use crate::error::Result;
 use crate::linkedin::{read_labelled_conversations, ConversationCategory};
+use crate::persist::Checksum;
 
 /// The file of the shipped notes, relative to the project's `datasets/` directory.
 pub const PRETRAINED_NOTES: &str = "connection_requests.csv";
@@ -37,7 +38,9 @@ impl Classifier {
             .get_or_init(|| {
                 // The bytes are this crate's own, produced by `build_pretrained` and checked by
                 // the tests, so a failure here is a packaging bug, not an input error.
-                Classifier::from_bytes(PRETRAINED_MODEL).expect("the shipped model decodes")
+                // Its checksum is checked by the tests (`the_shipped_checksum_holds`), not here.
+                Classifier::decode(PRETRAINED_MODEL, Checksum::Trust)
+                    .expect("the shipped model decodes")
             })
             .clone()
     }
@@ -149,6 +152,19 @@ pub fn weight_conversations(examples: &[Example]) -> Vec<Example> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_checksum_holds() {
+        // `pretrained()` skips the checksum of the bytes compiled into the program: here is where
+        // it is checked.
+        let verified = Classifier::from_bytes(PRETRAINED_MODEL)
+            .expect("the shipped model passes its checksum");
+        assert_eq!(
+            verified.fingerprint(),
+            Classifier::pretrained().fingerprint()
+        );
+        assert_eq!(verified.n_features(), Classifier::pretrained().n_features());
+    }
 
     #[test]
     fn conversations_are_repeated_in_place_and_notes_kept_once() {

@@ -35,6 +35,8 @@
 
 mod binary;
 
+pub(crate) use binary::Checksum;
+
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
@@ -429,8 +431,13 @@ impl Classifier {
 
     /// Reads a model from bytes in either format.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Classifier> {
+        Classifier::decode(bytes, Checksum::Verify)
+    }
+
+    /// Reads a model from bytes in either format, checking a binary file's checksum or not.
+    pub(crate) fn decode(bytes: &[u8], checksum: Checksum) -> Result<Classifier> {
         let file = if bytes.starts_with(binary::MAGIC) {
-            binary::decode(bytes)?
+            binary::decode(bytes, checksum)?
         } else {
             json_file(bytes)?
         };
@@ -617,6 +624,26 @@ mod tests {
             b.len(),
             json(&c).len()
         );
+    }
+
+    #[test]
+    fn a_trusted_decode_skips_only_the_checksum() {
+        let c = small();
+        let mut b = binary(&c);
+        let last = b.len() - 1;
+        b[last] ^= 1;
+        assert!(Classifier::decode(&b, Checksum::Verify).is_err());
+        assert_eq!(Classifier::decode(&b, Checksum::Trust).unwrap(), c);
+        // Everything else is still checked: a cut or damaged body is refused, never trusted.
+        let body = &b[..b.len() - 8];
+        for cut in (binary::MAGIC.len()..body.len()).step_by(7) {
+            let mut damaged = body[..cut].to_vec();
+            damaged.extend_from_slice(&b[b.len() - 8..]);
+            assert!(
+                Classifier::decode(&damaged, Checksum::Trust).is_err(),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]
