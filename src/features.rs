@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::lookup::{PairMap, StrMap};
+use crate::lookup::{BigramTable, PairMap, StrMap};
 use crate::text::normalize::{normalize_with_sources, SourceMap, SourceSpans};
 use crate::text::tokenize::{tokenize_into, TokenSink};
 use crate::text::{
@@ -121,18 +121,13 @@ pub(crate) struct Vocabulary {
     stem_prefixes: StemPrefixes,
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
-    /// The bigrams in canonical order, by first term: those starting with term `a` are the
-    /// features `bigram_base + bigram_start[a][0] .. bigram_base + bigram_start[a + 1][0]`, and
-    /// `bigram_second` holds their second terms in increasing order. Empty while training.
+    /// The bigrams of a canonical vocabulary, features `bigram_base..bigram_base + n` in
+    /// increasing (first, second) order, by their place in that block: one hash probe, usually
+    /// one cache line, per lookup. Empty while training.
     bigram_base: FeatureId,
-    /// For each term (and one past the last): where its run starts in `bigram_second`, and where
-    /// its fences start in `bigram_fence`.
-    bigram_start: Vec<[u32; 2]>,
-    bigram_second: Vec<TermId>,
-    /// Every [`FENCE`]th second term of each run longer than [`FENCE`]: a search reads these
-    /// few (mostly cached) keys, then one block of the run, instead of wandering over the run.
-    bigram_fence: Vec<TermId>,
-    /// Bigrams outside the sorted block: all of them while training, those added by `learn`.
+    bigram_block: BigramTable,
+    /// Bigrams outside the block: all of them while training (or in a vocabulary too large for
+    /// a [`BigramTable`]), those added by `learn`.
     bigram_index: PairMap,
     /// Features of length ≥ 3.
     ngram_index: FxHashMap<Box<[TermId]>, FeatureId>,
@@ -153,9 +148,7 @@ impl Default for Vocabulary {
             stem_prefixes: StemPrefixes::default(),
             unigram: Vec::new(),
             bigram_base: 0,
-            bigram_start: Vec::new(),
-            bigram_second: Vec::new(),
-            bigram_fence: Vec::new(),
+            bigram_block: BigramTable::default(),
             bigram_index: PairMap::default(),
             ngram_index: FxHashMap::default(),
             ngram_terms: Vec::new(),
@@ -342,37 +335,43 @@ impl Vocabulary {
                 return Err(Error::format("a feature appears twice"));
             }
         }
-        if !v.index_sorted_bigrams() {
-            // Not in canonical order (a model saved after `learn`): a hash map instead.
-            for f in 0..v.len() as FeatureId {
-                if let [a, b] = *v.feature(f) {
-                    if !v.bigram_index.get_or_insert(a, b, f).1 {
-                        return Err(Error::format("a feature appears twice"));
-                    }
-                }
-            }
+        if !v.index_bigrams() {
+            return Err(Error::format("a feature appears twice"));
         }
         Ok(v)
     }
 
-    /// Indexes the bigrams as sorted runs if they are one block of features in strictly
-    /// increasing (first, second) order, as in a canonical vocabulary; whether they were. Clears
-    /// the bigram hash map, which must then hold nothing else.
-    fn index_sorted_bigrams(&mut self) -> bool {
-        self.bigram_base = 0;
-        self.bigram_start.clear();
-        self.bigram_second.clear();
-        self.bigram_fence.clear();
+    /// Indexes the bigrams: as a [`BigramTable`] if they are one block of features in strictly
+    /// increasing (first, second) order, as in a canonical vocabulary, else in the hash map.
+    /// `false` if a bigram appears twice. Both indexes must hold nothing else.
+    fn index_bigrams(&mut self) -> bool {
+        if self.index_bigram_block() {
+            return true;
+        }
+        // Not in canonical order (a model saved after `learn`), or too large for a table.
         self.bigram_index = PairMap::default();
-        // One pass over the features: the bigrams' first and last feature ids, whether they are
-        // one block in increasing (first, second) order, and the run lengths and second terms
-        // they would make if so (the order compared on both terms packed into one number).
+        for f in 0..self.len() as FeatureId {
+            if let [a, b] = *self.feature(f) {
+                if !self.bigram_index.get_or_insert(a, b, f).1 {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Indexes the bigrams as one [`BigramTable`] if they are one block of features in strictly
+    /// increasing (first, second) order (which also proves each appears once); whether they
+    /// were. Clears the bigram hash map.
+    fn index_bigram_block(&mut self) -> bool {
+        self.bigram_base = 0;
+        self.bigram_block = BigramTable::default();
+        self.bigram_index = PairMap::default();
+        // One pass over the features: the bigrams' first and last feature ids, and whether they
+        // are one block in increasing order (compared on both terms packed into one number).
         let (mut first, mut last, mut count) = (0 as FeatureId, 0 as FeatureId, 0usize);
         let mut sorted = true;
         let mut previous: Option<u64> = None;
-        let n_terms = self.terms.len();
-        let mut run_len = vec![0u32; n_terms];
-        let mut second = Vec::new();
         for (f, w) in self.ngram_start.windows(2).enumerate() {
             let [from, to] = [w[0] as usize, w[1] as usize];
             let Some(&[a, b]) = self.ngram_terms.get(from..to) else {
@@ -381,17 +380,11 @@ impl Vocabulary {
             let key = (a as u64) << 32 | b as u64;
             if count == 0 {
                 first = f as FeatureId;
-                second.reserve(self.ngram_start.len() - f);
             }
             sorted &= previous.map_or(true, |p| p < key);
             previous = Some(key);
             last = f as FeatureId;
             count += 1;
-            match run_len.get_mut(a as usize) {
-                Some(n) => *n += 1,
-                None => sorted = false,
-            }
-            second.push(b);
         }
         if count == 0 {
             return true;
@@ -399,42 +392,26 @@ impl Vocabulary {
         if !(sorted && (last - first) as usize + 1 == count) {
             return false;
         }
-        let mut start = Vec::with_capacity(n_terms + 1);
-        let mut fence = Vec::new();
-        let mut at = 0u32;
-        for &len in &run_len {
-            start.push([at, fence.len() as u32]);
-            let run = &second[at as usize..(at + len) as usize];
-            if run.len() > FENCE {
-                fence.extend(run.iter().step_by(FENCE));
+        let bigrams = (first..first + count as FeatureId).map(|f| match *self.feature(f) {
+            [a, b] => (a, b),
+            // Every feature of the block is a bigram (counted above).
+            _ => (u32::MAX, u32::MAX),
+        });
+        match BigramTable::new(bigrams) {
+            Some(table) => {
+                self.bigram_base = first;
+                self.bigram_block = table;
+                true
             }
-            at += len;
+            None => false,
         }
-        start.push([at, fence.len() as u32]);
-        self.bigram_base = first;
-        self.bigram_start = start;
-        self.bigram_second = second;
-        self.bigram_fence = fence;
-        true
     }
 
     /// The bigram feature `(a, b)`, if any.
     #[inline]
     fn lookup_bigram(&self, a: TermId, b: TermId) -> Option<FeatureId> {
-        if let Some(&[[from, fences], [to, fences_end]]) =
-            self.bigram_start.get(a as usize..a as usize + 2)
-        {
-            let run = self.bigram_second.get(from as usize..to as usize)?;
-            // The block of the run that can hold `b`: after the last fence at or below it.
-            let fences = self
-                .bigram_fence
-                .get(fences as usize..fences_end as usize)?;
-            let block = fences.partition_point(|&x| x <= b).saturating_sub(1) * FENCE;
-            let end = run.len().min(block + FENCE).max(block);
-            let in_block = run.get(block..end)?;
-            if let Ok(i) = in_block.binary_search(&b) {
-                return Some(self.bigram_base + from + (block + i) as u32);
-            }
+        if let Some(place) = self.bigram_block.get(a, b) {
+            return Some(self.bigram_base + place);
         }
         if self.bigram_index.is_empty() {
             return None;
@@ -685,7 +662,7 @@ impl Vocabulary {
                 }
                 continue;
             }
-            if n == 2 && self.bigram_start.is_empty() {
+            if n == 2 && self.bigram_block.is_empty() {
                 // While training every bigram is in the hash map: one probe finds or adds it.
                 for w in scratch.terms.windows(2) {
                     let next = self.len() as FeatureId;
@@ -816,8 +793,8 @@ impl Vocabulary {
                 v.insert_feature(ngram);
             }
         }
-        // Sorted by construction.
-        v.index_sorted_bigrams();
+        // Sorted by construction, so each bigram appears once.
+        v.index_bigrams();
         *self = v;
         remap
     }
@@ -848,10 +825,6 @@ impl Vocabulary {
             .collect()
     }
 }
-
-/// The block size of the sorted bigram runs: [`Vocabulary`] keeps every `FENCE`th key of a long
-/// run apart, so that a search ends in one block of 64 bytes.
-const FENCE: usize = 16;
 
 /// Turns tokens into terms (and unigram features) as the tokenizer finds them, with the
 /// lookup of plain words inlined into the tokenizer's loop.

@@ -386,9 +386,117 @@ impl PairMap {
     }
 }
 
+/// A read-only map from a block of bigram features to their ids, for a trained vocabulary whose
+/// bigrams are the features `base..base + n`: one 8-byte slot per bigram, found by hashing both
+/// terms, so that a lookup usually reads one cache line and compares one number.
+///
+/// A slot packs the first term (21 bits), the second (21 bits) and the bigram's place in the
+/// block (22 bits); [`BigramTable::new`] returns `None` for vocabularies too large for that
+/// (over two million terms or four million bigrams), which keep a slower index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BigramTable {
+    slots: Vec<u64>,
+}
+
+const TERM_BITS: u32 = 21;
+const PLACE_BITS: u32 = 22;
+/// An empty slot: the largest term id in both places, which no term has.
+const EMPTY_BIGRAM: u64 = u64::MAX;
+/// [`BigramTable`]s are at most this full, in percent.
+const BIGRAM_LOAD_PERCENT: usize = 60;
+
+impl BigramTable {
+    /// The table of `bigrams` (first term, second term), in the order of their ids; `None` if a
+    /// term or their number does not fit a slot. Each pair must appear once.
+    pub(crate) fn new(bigrams: impl ExactSizeIterator<Item = (u32, u32)>) -> Option<BigramTable> {
+        let n = bigrams.len();
+        if n >= 1 << PLACE_BITS {
+            return None;
+        }
+        let size = (n * 100 / BIGRAM_LOAD_PERCENT).max(n + 1).max(8);
+        let mut slots = vec![EMPTY_BIGRAM; size];
+        for (place, (a, b)) in bigrams.enumerate() {
+            if a >= (1 << TERM_BITS) - 1 || b >= (1 << TERM_BITS) - 1 {
+                return None;
+            }
+            let key = bigram_key(a, b);
+            let mut i = start_slot(mix(key.wrapping_mul(K1)), size);
+            while slots[i] != EMPTY_BIGRAM {
+                i += 1;
+                if i == size {
+                    i = 0;
+                }
+            }
+            slots[i] = key << PLACE_BITS | place as u64;
+        }
+        Some(BigramTable { slots })
+    }
+
+    /// The place of `(a, b)` among the bigrams the table was built from.
+    #[inline]
+    pub(crate) fn get(&self, a: u32, b: u32) -> Option<u32> {
+        let n = self.slots.len();
+        if n == 0 || a >= (1 << TERM_BITS) - 1 || b >= (1 << TERM_BITS) - 1 {
+            return None;
+        }
+        let key = bigram_key(a, b);
+        let mut i = start_slot(mix(key.wrapping_mul(K1)), n);
+        loop {
+            let slot = *self.slots.get(i)?;
+            if slot == EMPTY_BIGRAM {
+                return None;
+            }
+            if slot >> PLACE_BITS == key {
+                return Some((slot & ((1 << PLACE_BITS) - 1)) as u32);
+            }
+            i += 1;
+            if i == n {
+                i = 0;
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+#[inline]
+fn bigram_key(a: u32, b: u32) -> u64 {
+    (a as u64) << TERM_BITS | b as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bigram_table_finds_each_pair_at_its_place_and_nothing_else() {
+        let pairs: Vec<(u32, u32)> = (0..400u32)
+            .flat_map(|a| (0..a % 23).map(move |k| (a, (a * 7 + k * 13) % 997)))
+            .collect();
+        let table = BigramTable::new(pairs.iter().copied()).unwrap();
+        for (place, &(a, b)) in pairs.iter().enumerate() {
+            assert_eq!(table.get(a, b), Some(place as u32), "({a}, {b})");
+        }
+        let known: std::collections::HashSet<_> = pairs.iter().copied().collect();
+        for a in 0..450u32 {
+            for b in (0..1000u32).step_by(3) {
+                if !known.contains(&(a, b)) {
+                    assert_eq!(table.get(a, b), None, "({a}, {b})");
+                }
+            }
+        }
+        // Ids that cannot be packed are never found, and a table cannot hold them.
+        assert_eq!(table.get(u32::MAX, 0), None);
+        assert_eq!(table.get(0, 1 << 21), None);
+        assert!(BigramTable::new([(1u32 << 21, 0u32)].into_iter()).is_none());
+        assert!(BigramTable::default().get(0, 0).is_none());
+        assert!(BigramTable::new(std::iter::empty())
+            .unwrap()
+            .get(0, 0)
+            .is_none());
+    }
 
     #[test]
     fn str_map_inserts_gets_and_grows() {
