@@ -680,6 +680,36 @@ pub(crate) struct Model {
     pub(crate) temperature: f64,
 }
 
+impl Model {
+    /// Adds the weights of every feature occurrence of `text` to `scores` (of `C` labels) as the
+    /// features are found, in their order, with the sums in registers; the number of
+    /// occurrences. The same sums, added in the same order, as collecting the occurrences first
+    /// and calling [`NaiveBayes::add_feature`] for each, without the list.
+    fn score_features<const C: usize>(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        scores: &mut [f64],
+    ) -> u64 {
+        let mut sums = [0.0; C];
+        sums.copy_from_slice(&scores[..C]);
+        let mut n = 0u64;
+        self.vocabulary.for_each_feature(
+            &self.analyzer,
+            &self.settings.features,
+            text,
+            scratch,
+            #[inline(always)]
+            |f| {
+                n += 1;
+                self.nb.add_feature_n(f, &mut sums);
+            },
+        );
+        scores[..C].copy_from_slice(&sums);
+        n
+    }
+}
+
 /// A trained classifier: give it a note, get a [`Prediction`].
 ///
 /// `Classifier` is `Send + Sync + Clone`; cloning is cheap (the model is shared) and
@@ -757,19 +787,25 @@ impl Classifier {
     fn classify_with(&self, text: &str, scratch: &mut Scratch) -> Prediction {
         let model = &*self.inner;
         let mut scores = PerLabel::zeros(model.labels.len());
-        let mut features = std::mem::take(&mut scratch.features);
-        features.clear();
-        features.reserve(text.len() / 2 + 4);
-        model.vocabulary.for_each_feature(
-            &model.analyzer,
-            &model.settings.features,
-            text,
-            scratch,
-            |f| features.push(f),
-        );
-        model.nb.add_features(&features, &mut scores);
-        let n_features = features.len() as u64;
-        scratch.features = features;
+        let n_features = match scores.len() {
+            2 => model.score_features::<2>(text, scratch, &mut scores),
+            3 => model.score_features::<3>(text, scratch, &mut scores),
+            4 => model.score_features::<4>(text, scratch, &mut scores),
+            _ => {
+                let mut n = 0u64;
+                model.vocabulary.for_each_feature(
+                    &model.analyzer,
+                    &model.settings.features,
+                    text,
+                    scratch,
+                    |f| {
+                        n += 1;
+                        model.nb.add_feature(f, &mut scores);
+                    },
+                );
+                n
+            }
+        };
         model.nb.finish_scores(n_features, &mut scores);
         let best = argmax(&scores);
         let mut probabilities = PerLabel::zeros(model.labels.len());

@@ -87,13 +87,66 @@ struct TermText {
 }
 
 /// Scratch buffers for turning a text into features; one per call keeps `&self` methods free of
-/// locks, and reusing one across calls avoids allocation.
+/// locks, and their inline parts hold a usual note without allocating.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     normalized: NormalizedText,
-    terms: Vec<TermId>,
-    /// Feature occurrences, for the caller to fill.
-    pub(crate) features: Vec<FeatureId>,
+    terms: TermBuffer,
+}
+
+/// The terms of a text in order: the first [`INLINE_TERMS`] inline (a note has a few dozen),
+/// the whole list on the heap once it is longer.
+#[derive(Debug)]
+struct TermBuffer {
+    inline: [TermId; INLINE_TERMS],
+    len: usize,
+    /// Every term, once there are more than fit inline; empty otherwise.
+    heap: Vec<TermId>,
+}
+
+const INLINE_TERMS: usize = 160;
+
+impl Default for TermBuffer {
+    fn default() -> Self {
+        TermBuffer {
+            inline: [UNKNOWN; INLINE_TERMS],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+}
+
+impl TermBuffer {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.heap.clear();
+    }
+
+    #[inline(always)]
+    fn push(&mut self, t: TermId) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = t;
+                self.len += 1;
+                return;
+            }
+            self.heap.reserve(2 * INLINE_TERMS);
+            self.heap.extend_from_slice(&self.inline);
+        }
+        self.heap.push(t);
+    }
+}
+
+impl std::ops::Deref for TermBuffer {
+    type Target = [TermId];
+
+    fn deref(&self) -> &[TermId] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
 }
 
 /// Terms and n-gram features learned from training data.
@@ -520,8 +573,6 @@ impl Vocabulary {
         let stemmer = WordStemmer::new(analyzer.language());
         normalize_into(text, &mut scratch.normalized);
         scratch.terms.clear();
-        // About one token per 5 bytes of text: one allocation, not a series of regrowths.
-        scratch.terms.reserve(text.len() / 4 + 4);
         let (lo, hi) = settings.ngram_range;
         let mut sink = TermSink {
             vocabulary: self,
@@ -653,7 +704,7 @@ impl Vocabulary {
         let (lo, hi) = settings.ngram_range;
         for n in lo..=hi {
             if n == 1 {
-                for &t in &scratch.terms {
+                for &t in scratch.terms.iter() {
                     let id = match self.unigram[t as usize] {
                         NO_FEATURE => self.insert_feature(&[t]),
                         id => id,
@@ -831,7 +882,7 @@ impl Vocabulary {
 struct TermSink<'v, F> {
     vocabulary: &'v Vocabulary,
     stemmer: &'v WordStemmer,
-    terms: &'v mut Vec<TermId>,
+    terms: &'v mut TermBuffer,
     unigrams: bool,
     f: &'v mut F,
 }

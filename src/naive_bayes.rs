@@ -230,42 +230,23 @@ impl NaiveBayes {
         }
     }
 
-    /// Adds `scores[c] += w_{f,c}` for each feature occurrence in `features`, in order (so each
-    /// score is the same sum, in the same order, as with [`NaiveBayes::add_feature`]).
-    pub(crate) fn add_features(&self, features: &[FeatureId], scores: &mut [f64]) {
-        match scores.len() {
-            2 => self.add_features_n::<2>(features, scores),
-            3 => self.add_features_n::<3>(features, scores),
-            4 => self.add_features_n::<4>(features, scores),
-            _ => {
-                for &f in features {
-                    self.add_feature(f, scores);
-                }
+    /// [`NaiveBayes::add_feature`] for a model of `C` classes (nothing for another model), with
+    /// the scores in registers: the same sum, added in the same order.
+    #[inline(always)]
+    pub(crate) fn add_feature_n<const C: usize>(&self, f: FeatureId, sums: &mut [f64; C]) {
+        let start = f as usize * C;
+        let Some(codes) = self.codes.get(start..start + C) else {
+            return;
+        };
+        if codes.contains(&ESCAPE) {
+            for (s, w) in sums.iter_mut().zip(self.escaped.row(f, C)) {
+                *s += w;
             }
+            return;
         }
-    }
-
-    /// [`NaiveBayes::add_features`] for `C` classes, with the scores in registers.
-    #[inline]
-    fn add_features_n<const C: usize>(&self, features: &[FeatureId], scores: &mut [f64]) {
-        let mut sums = [0.0; C];
-        sums.copy_from_slice(&scores[..C]);
-        for &f in features {
-            let start = f as usize * C;
-            let Some(codes) = self.codes.get(start..start + C) else {
-                continue;
-            };
-            if codes.contains(&ESCAPE) {
-                for (s, w) in sums.iter_mut().zip(self.escaped.row(f, C)) {
-                    *s += w;
-                }
-                continue;
-            }
-            for c in 0..C {
-                sums[c] += self.code_weights[codes[c] as usize];
-            }
+        for c in 0..C {
+            sums[c] += self.code_weights[codes[c] as usize];
         }
-        scores[..C].copy_from_slice(&sums);
     }
 
     /// The weight `w_{f,c}`.

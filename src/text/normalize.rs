@@ -11,14 +11,44 @@ use std::ops::Range;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Text that has been through [`normalize_into`]: NFKC, lowercase, no invisible characters.
-#[derive(Debug, Default)]
+///
+/// A short ASCII text (a typical note) is kept in an inline buffer, so that classifying one
+/// allocates nothing; anything else in a `String`.
+#[derive(Debug)]
 pub(crate) struct NormalizedText {
     text: String,
+    /// `Some(n)`: the text is the first `n` bytes of `ascii`, and `text` is unused.
+    ascii_len: Option<usize>,
+    ascii: [u8; INLINE_ASCII],
+}
+
+/// ASCII texts up to this many bytes are normalised into [`NormalizedText`]'s inline buffer:
+/// LinkedIn caps a connection note at 300 characters.
+const INLINE_ASCII: usize = 512;
+
+impl Default for NormalizedText {
+    fn default() -> Self {
+        NormalizedText {
+            text: String::new(),
+            ascii_len: None,
+            ascii: [0; INLINE_ASCII],
+        }
+    }
 }
 
 impl NormalizedText {
     pub(crate) fn as_str(&self) -> &str {
-        &self.text
+        match self.ascii_len {
+            // ASCII by construction, so this never falls back.
+            Some(n) => std::str::from_utf8(self.ascii.get(..n).unwrap_or_default()).unwrap_or(""),
+            None => &self.text,
+        }
+    }
+
+    /// The `String` to normalise into (the inline buffer is then unused).
+    fn string(&mut self) -> &mut String {
+        self.ascii_len = None;
+        &mut self.text
     }
 }
 
@@ -99,7 +129,25 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 /// passes without allocating. Other text takes the reference path. Linear in the length of
 /// `text`; never panics.
 pub(crate) fn normalize_into(text: &str, out: &mut NormalizedText) {
-    let out_s = &mut out.text;
+    if text.is_ascii() {
+        if let Some(buf) = out.ascii.get_mut(..text.len()) {
+            // As below, in the inline buffer.
+            buf.copy_from_slice(text.as_bytes());
+            buf.make_ascii_lowercase();
+            if has_ascii_control_or_backtick(buf) {
+                for b in buf.iter_mut() {
+                    if b.is_ascii_control() {
+                        *b = b' ';
+                    } else if *b == b'`' {
+                        *b = b'\'';
+                    }
+                }
+            }
+            out.ascii_len = Some(text.len());
+            return;
+        }
+    }
+    let out_s = out.string();
     out_s.clear();
     if text.is_ascii() {
         // ASCII is already NFKC and has no invisible characters or look-alikes.
@@ -333,7 +381,7 @@ fn nfkc_piece_mapped<M: SourceMap>(
 }
 
 fn normalize_mapped<M: SourceMap>(text: &str, out: &mut NormalizedText, map: &mut M) {
-    let out_s = &mut out.text;
+    let out_s = out.string();
     out_s.clear();
     if text.is_ascii() {
         // Fast path: ASCII is already NFKC and has no invisible characters or look-alikes.
@@ -582,7 +630,7 @@ pub(crate) mod tests {
     fn norm(s: &str) -> String {
         let mut out = NormalizedText::default();
         normalize_into(s, &mut out);
-        out.text
+        out.as_str().to_string()
     }
 
     #[test]
@@ -652,7 +700,7 @@ pub(crate) mod tests {
     fn reference(s: &str) -> String {
         let mut out = NormalizedText::default();
         normalize_reference(s, &mut out);
-        out.text
+        out.as_str().to_string()
     }
 
     /// Texts for comparing the fast path with the reference: every line of the shipped data
@@ -742,8 +790,8 @@ pub(crate) mod tests {
             let mut out = NormalizedText::default();
             let mut map = SourceSpans::default();
             normalize_with_sources(&text, &mut out, &mut map);
-            assert_eq!(out.text, reference(&text), "{text:?}");
-            assert_eq!(map.0.len(), out.text.len(), "{text:?}");
+            assert_eq!(out.as_str(), reference(&text), "{text:?}");
+            assert_eq!(map.0.len(), out.as_str().len(), "{text:?}");
             let mut previous = 0;
             for &(a, b) in &map.0 {
                 let (a, b) = (a as usize, b as usize);

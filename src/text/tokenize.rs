@@ -166,7 +166,25 @@ fn is_currency_code(word: &[u8]) -> bool {
         }
         out
     };
-    word.len() <= 3 && CODES.contains(&pack(word))
+    // For each first letter, the last letters of the codes that start with it: most short words
+    // ("the", "you", "for") are told apart by these two bits before any comparison.
+    const ENDS: [u32; 26] = {
+        let mut out = [0u32; 26];
+        let mut i = 0;
+        while i < CURRENCY_CODES_BEFORE.len() {
+            let code = CURRENCY_CODES_BEFORE[i].as_bytes();
+            out[(code[0] - b'a') as usize] |= 1 << (code[code.len() - 1] - b'a');
+            i += 1;
+        }
+        out
+    };
+    let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+        return false;
+    };
+    if word.len() > 3 || !first.is_ascii_lowercase() || !last.is_ascii_lowercase() {
+        return false;
+    }
+    ENDS[(first - b'a') as usize] >> (last - b'a') & 1 == 1 && CODES.contains(&pack(word))
 }
 
 fn is_currency_symbol(c: char) -> bool {
@@ -415,7 +433,8 @@ fn plain_word_end(s: &str, i: usize) -> Option<usize> {
     if len <= 3 && is_currency_code(&b[i..j]) {
         return None;
     }
-    if matches!(b[i], b'h' | b'w') && url_with_scheme(s, i).is_some() {
+    // A URL with a scheme starts "http:", "https:" or "www.": a plain word followed by ':' or '.'.
+    if matches!(b.get(j), Some(b':' | b'.')) && url_with_scheme(s, i).is_some() {
         return None;
     }
     Some(j)
