@@ -217,7 +217,6 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// Decodes a binary model file into its content; validation of the content is the caller's.
 /// Whether [`decode`] checks the file's checksum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Checksum {
@@ -229,6 +228,7 @@ pub(crate) enum Checksum {
     Trust,
 }
 
+/// Decodes a binary model file into its content; validation of the content is the caller's.
 pub(super) fn decode(bytes: &[u8], checksum: Checksum) -> Result<ModelFile> {
     let body_len = bytes
         .len()
@@ -277,7 +277,8 @@ pub(super) fn decode(bytes: &[u8], checksum: Checksum) -> Result<ModelFile> {
     // Room for them at once (a feature takes at least two bytes of the file, so a forged count
     // reserves no more than the file's size), and for two terms each, the usual bigram.
     let room = n_features.min(body.len() / 2);
-    features.ends.reserve(room);
+    // One more end: the vocabulary puts a 0 in front of them and keeps the list.
+    features.ends.reserve(room + 1);
     features.terms.reserve(2 * room);
     let mut previous_first: i64 = 0;
     for _ in 0..n_features {
