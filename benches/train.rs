@@ -41,13 +41,16 @@ fn pretrained_first_call(c: &mut Criterion) {
         "/datasets/connection_requests.model"
     ))
     .unwrap();
-    c.bench_function("read_from the shipped model file (decode, checksum checked)", |b| {
-        b.iter(|| {
-            let clf = Classifier::read_from(black_box(bytes.as_slice())).unwrap();
-            assert_eq!(clf.labels().len(), 3);
-            clf.n_features()
-        })
-    });
+    c.bench_function(
+        "read_from the shipped model file (decode, checksum checked)",
+        |b| {
+            b.iter(|| {
+                let clf = Classifier::read_from(black_box(bytes.as_slice())).unwrap();
+                assert_eq!(clf.labels().len(), 3);
+                clf.n_features()
+            })
+        },
+    );
 }
 
 fn persist(c: &mut Criterion) {

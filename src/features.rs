@@ -153,10 +153,10 @@ impl std::ops::Deref for TermBuffer {
 ///
 /// Everything is stored flat: the terms' strings in one arena, the features' terms in another
 /// (`ngram_terms`, cut by `ngram_start`), words in [`StrMap`]s that keep keys inside their slots,
-/// and the bigrams of a canonical vocabulary as sorted runs of second terms per first term (a
-/// few bytes per bigram, found by binary search). A vocabulary has 100,000+ features; building,
-/// loading or querying one should not mean 100,000 small allocations, a hash table several times
-/// the size of the CPU cache, or a cache miss per key comparison.
+/// and the bigrams of a canonical vocabulary in a [`BigramTable`] of packed 8-byte slots (one
+/// probe per lookup). A vocabulary has 100,000+ features; building, loading or querying one
+/// should not mean 100,000 small allocations, a table of pointers to chase, or a cache miss per
+/// key comparison.
 #[derive(Debug, Clone)]
 pub(crate) struct Vocabulary {
     /// The stems and surface forms of the terms, concatenated.

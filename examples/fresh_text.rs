@@ -1,0 +1,89 @@
+//! Classifying text the model has never seen, as an embedding application does: the pretrained
+//! model, one thread, `classify(text).label()` over distinct texts. The texts are the blind
+//! held-out notes (`datasets/heldout_notes.csv`, written by people who never saw the training
+//! data) and, when it is found (`shared/datasets/sms_spam_collection.tsv` in this directory or
+//! one above), the SMS Spam Collection. Each set is cycled 21 times; the fastest and median round
+//! are reported per message.
+//!
+//! ```text
+//! cargo run --release --example fresh_text                 # times
+//! # instructions (each text classified once):
+//! valgrind --tool=callgrind --toggle-collect='*classify_all*' target/release/examples/fresh_text notes
+//! valgrind --tool=callgrind --toggle-collect='*classify_all*' target/release/examples/fresh_text sms
+//! ```
+//!
+//! To compare two versions, build this example in both checkouts and run the two programs in
+//! alternating order a few times (README, "Performance"): ratios taken that way survive a loaded
+//! machine better than absolute times.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use nopitch::{read_examples, Classifier, CsvOptions};
+
+#[inline(never)]
+fn classify_all(clf: &Classifier, texts: &[String]) -> usize {
+    texts
+        .iter()
+        .map(|t| black_box(clf.classify(black_box(t)).label()).len())
+        .sum()
+}
+
+fn sms() -> Option<Vec<String>> {
+    let here = std::env::current_dir().ok()?;
+    let path = here
+        .ancestors()
+        .map(|d| d.join("shared/datasets/sms_spam_collection.tsv"))
+        .find(|p| p.is_file())?;
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('\t').map(|(_, t)| t.to_string()))
+            .collect(),
+    )
+}
+
+fn main() {
+    let clf = Classifier::pretrained();
+    let notes: Vec<String> = read_examples("datasets/heldout_notes.csv", &CsvOptions::csv())
+        .expect("datasets/heldout_notes.csv (run from the repository's root)")
+        .iter()
+        .map(|e| e.text().to_string())
+        .collect();
+    let sms = sms();
+    match std::env::args().nth(1).as_deref() {
+        Some("notes") => {
+            classify_all(&clf, &notes);
+            return;
+        }
+        Some("sms") => {
+            classify_all(&clf, sms.as_deref().unwrap_or_default());
+            return;
+        }
+        _ => {}
+    }
+    let mut sets = vec![("blind held-out notes", notes)];
+    match sms {
+        Some(sms) => sets.push(("SMS Spam Collection", sms)),
+        None => println!("shared/datasets/sms_spam_collection.tsv not found: SMS skipped"),
+    }
+    for (name, texts) in &sets {
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut us: Vec<f64> = (0..21)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(classify_all(&clf, texts));
+                start.elapsed().as_secs_f64() * 1e6 / texts.len() as f64
+            })
+            .collect();
+        us.sort_by(f64::total_cmp);
+        println!(
+            "{name} ({}, mean {} bytes): fastest round {:.3} µs, median {:.3} µs per message",
+            texts.len(),
+            bytes / texts.len().max(1),
+            us[0],
+            us[10]
+        );
+    }
+}
