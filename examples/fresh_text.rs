@@ -21,28 +21,9 @@ use std::time::Instant;
 
 use nopitch::{read_examples, Classifier, CsvOptions};
 
-#[inline(never)]
-fn classify_all(clf: &Classifier, texts: &[String]) -> usize {
-    texts
-        .iter()
-        .map(|t| black_box(clf.classify(black_box(t)).label()).len())
-        .sum()
-}
+mod common;
 
-fn sms() -> Option<Vec<String>> {
-    let here = std::env::current_dir().ok()?;
-    let path = here
-        .ancestors()
-        .map(|d| d.join("shared/datasets/sms_spam_collection.tsv"))
-        .find(|p| p.is_file())?;
-    let text = std::fs::read_to_string(path).ok()?;
-    Some(
-        text.lines()
-            .skip(1)
-            .filter_map(|l| l.split_once('\t').map(|(_, t)| t.to_string()))
-            .collect(),
-    )
-}
+use common::{classify_all, sms};
 
 fn main() {
     let clf = Classifier::pretrained();
@@ -64,10 +45,7 @@ fn main() {
         _ => {}
     }
     let mut sets = vec![("blind held-out notes", notes)];
-    match sms {
-        Some(sms) => sets.push(("SMS Spam Collection", sms)),
-        None => println!("shared/datasets/sms_spam_collection.tsv not found: SMS skipped"),
-    }
+    sets.extend(sms.map(|sms| ("SMS Spam Collection", sms)));
     for (name, texts) in &sets {
         let bytes: usize = texts.iter().map(String::len).sum();
         let mut us: Vec<f64> = (0..21)

@@ -34,23 +34,6 @@ Size, decode time and classify work of the pretrained model trained with min_cou
 usage: cargo run --release --example pruning_cost -- N (size|time|notes|sms|decode)
 ";
 
-/// The SMS Spam Collection: `shared/datasets/sms_spam_collection.tsv` in this directory or any
-/// above it (`../shared` from the main checkout), as the benches look for it.
-fn sms_path() -> Option<std::path::PathBuf> {
-    let here = std::env::current_dir().ok()?;
-    here.ancestors()
-        .map(|d| d.join("shared/datasets/sms_spam_collection.tsv"))
-        .find(|p| p.is_file())
-}
-
-#[inline(never)]
-fn classify_all(clf: &Classifier, texts: &[String]) -> usize {
-    texts
-        .iter()
-        .map(|t| black_box(clf.classify(black_box(t)).label()).len())
-        .sum()
-}
-
 #[inline(never)]
 fn decode_model(bytes: &[u8]) -> Classifier {
     Classifier::read_from(black_box(bytes)).expect("decode")
@@ -62,21 +45,6 @@ fn full_model(min_count: u64) -> Classifier {
         .min_count(min_count)
         .fit(&nopitch::weight_conversations(&examples))
         .expect("fit")
-}
-
-fn sms() -> Option<Vec<String>> {
-    let Some(text) = sms_path().and_then(|p| std::fs::read_to_string(p).ok()) else {
-        println!(
-            "shared/datasets/sms_spam_collection.tsv not found above this directory: SMS skipped"
-        );
-        return None;
-    };
-    Some(
-        text.lines()
-            .skip(1)
-            .filter_map(|l| l.split_once('\t').map(|(_, t)| t.to_string()))
-            .collect(),
-    )
 }
 
 fn main() {
@@ -123,7 +91,7 @@ fn main() {
                 .fit(&train)
                 .expect("fit");
             let texts: Vec<String> = test.iter().map(|e| e.text().to_string()).collect();
-            classify_all(&clf, &texts);
+            common::classify_all(&clf, &texts);
             println!(
                 "{} held-back notes classified by a model of {} features",
                 texts.len(),
@@ -131,8 +99,8 @@ fn main() {
             );
         }
         "sms" => {
-            if let Some(texts) = sms() {
-                classify_all(&full_model(min_count), &texts);
+            if let Some(texts) = common::sms() {
+                common::classify_all(&full_model(min_count), &texts);
                 println!("{} SMS classified", texts.len());
             }
         }
@@ -145,13 +113,13 @@ fn main() {
                     .map(|e| e.text().to_string())
                     .collect();
             let mut sets = vec![("held-out notes", heldout)];
-            sets.extend(sms().map(|t| ("SMS", t)));
+            sets.extend(common::sms().map(|t| ("SMS", t)));
             for (name, texts) in &sets {
                 let mut best = [f64::MAX; 2];
                 for _ in 0..21 {
                     for (clf, best) in models.iter().zip(&mut best) {
                         let t = Instant::now();
-                        black_box(classify_all(clf, texts));
+                        black_box(common::classify_all(clf, texts));
                         *best = best.min(t.elapsed().as_secs_f64() * 1e6 / texts.len() as f64);
                     }
                 }

@@ -1,9 +1,12 @@
 //! Helpers shared by the measurement examples: their command line, the voices (writing slices)
-//! of the shipped dataset and leave-one-voice-out evaluation.
+//! of the shipped dataset, leave-one-voice-out evaluation, and the fresh texts the speed
+//! examples classify.
 
 #![allow(dead_code)]
 
-use nopitch::{evaluate, Evaluation, Example, Trainer};
+use std::hint::black_box;
+
+use nopitch::{evaluate, Classifier, Evaluation, Example, Trainer};
 
 /// The arguments of an example that takes only the given `--flags` and at most `max_values`
 /// plain values: `--help` (or `-h`) prints `usage` and exits; anything else exits with an error
@@ -82,4 +85,39 @@ pub fn leave_one_slice_out(
         per_slice.push((name, e));
     }
     (per_slice, Evaluation::from_outcomes(labels, pooled))
+}
+
+/// The texts of the SMS Spam Collection: `shared/datasets/sms_spam_collection.tsv` in this
+/// directory or any above it (`../shared` from the main checkout), as the benches look for it;
+/// `None`, saying so, when it is not there.
+pub fn sms() -> Option<Vec<String>> {
+    let here = std::env::current_dir().ok()?;
+    let text = here
+        .ancestors()
+        .map(|d| d.join("shared/datasets/sms_spam_collection.tsv"))
+        .find(|p| p.is_file())
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    let Some(text) = text else {
+        println!(
+            "shared/datasets/sms_spam_collection.tsv not found above this directory: SMS skipped"
+        );
+        return None;
+    };
+    Some(
+        text.lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('\t').map(|(_, t)| t.to_string()))
+            .collect(),
+    )
+}
+
+/// Classifies each text once, as an application would (`classify(text).label()`); a number that
+/// depends on every label, so that nothing is optimised away. Not inlined, so that
+/// `valgrind --tool=callgrind --toggle-collect='*classify_all*'` counts exactly this.
+#[inline(never)]
+pub fn classify_all(clf: &Classifier, texts: &[String]) -> usize {
+    texts
+        .iter()
+        .map(|t| black_box(clf.classify(black_box(t)).label()).len())
+        .sum()
 }
