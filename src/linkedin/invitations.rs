@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use super::messages::parse_timestamp;
 use super::records::{
-    find_columns, Damage, DamagedRecord, Record, RecordScanner, RecordView, Scanned,
+    find_columns, iterator_item, Damage, DamagedRecord, Record, RecordScanner, RecordView, Scanned,
 };
 use crate::classifier::Classifier;
 use crate::error::{Error, Result};
@@ -181,18 +181,8 @@ impl<R: Read> Iterator for InvitationReader<R> {
         if self.finished {
             return None;
         }
-        match self.read_row() {
-            Ok(Some(Record::Read(i))) => Some(Ok(i)),
-            Ok(Some(Record::Damaged(d))) => Some(Err(d.to_error(self.path.as_deref()))),
-            Ok(None) => {
-                self.finished = true;
-                None
-            }
-            Err(e) => {
-                self.finished = true;
-                Some(Err(e))
-            }
-        }
+        let row = self.read_row();
+        iterator_item(row, &mut self.finished, self.path.as_deref())
     }
 }
 

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use super::html::{decode_entities, html_to_text, Markup};
 use super::mojibake::repair_mojibake;
-use super::records::{find_columns, Record, RecordScanner, RecordView, Scanned};
+use super::records::{find_columns, iterator_item, Record, RecordScanner, RecordView, Scanned};
 use crate::error::{Error, Result};
 
 /// The columns every messages export has.
@@ -210,18 +210,8 @@ impl<R: Read> Iterator for MessageReader<R> {
         if self.finished {
             return None;
         }
-        match self.read_row() {
-            Ok(Some(Record::Read(m))) => Some(Ok(m)),
-            Ok(Some(Record::Damaged(d))) => Some(Err(d.to_error(self.path.as_deref()))),
-            Ok(None) => {
-                self.finished = true;
-                None
-            }
-            Err(e) => {
-                self.finished = true;
-                Some(Err(e))
-            }
-        }
+        let row = self.read_row();
+        iterator_item(row, &mut self.finished, self.path.as_deref())
     }
 }
 

@@ -111,6 +111,28 @@ pub enum Record<T> {
     Damaged(DamagedRecord),
 }
 
+/// One step of a reader's `Iterator`, from what its `read_row` returned: the row, or the error
+/// (a damaged record's names the file and lines). After the end or a reading error the reader
+/// is `finished` and yields nothing more; a damaged record does not end it.
+pub(crate) fn iterator_item<T>(
+    row: Result<Option<Record<T>>>,
+    finished: &mut bool,
+    path: Option<&std::path::Path>,
+) -> Option<Result<T>> {
+    match row {
+        Ok(Some(Record::Read(item))) => Some(Ok(item)),
+        Ok(Some(Record::Damaged(d))) => Some(Err(d.to_error(path))),
+        Ok(None) => {
+            *finished = true;
+            None
+        }
+        Err(e) => {
+            *finished = true;
+            Some(Err(e))
+        }
+    }
+}
+
 /// A column the format always fills, and how to tell a well-formed value in it.
 pub(crate) type Anchor = (usize, fn(&str) -> bool);
 
