@@ -174,6 +174,10 @@ pub(crate) struct Vocabulary {
     stem_prefixes: StemPrefixes,
     /// Unigram feature of each term, or `NO_FEATURE`.
     unigram: Vec<FeatureId>,
+    /// Whether every term's unigram is the feature of the same number, as in a canonical
+    /// vocabulary (unigrams first, in term order, and a kept bigram's terms always kept): then
+    /// a word's feature is known without reading `unigram`.
+    unigram_is_term: bool,
     /// The bigrams of a canonical vocabulary, features `bigram_base..bigram_base + n` in
     /// increasing (first, second) order, by their place in that block: one hash probe, usually
     /// one cache line, per lookup. Empty while training.
@@ -200,6 +204,7 @@ impl Default for Vocabulary {
             raw_index: StrMap::default(),
             stem_prefixes: StemPrefixes::default(),
             unigram: Vec::new(),
+            unigram_is_term: false,
             bigram_base: 0,
             bigram_block: BigramTable::default(),
             bigram_index: PairMap::default(),
@@ -304,6 +309,7 @@ impl Vocabulary {
         let surface = self.push_text(surface);
         self.terms.push(TermText { stem, surface });
         self.unigram.push(NO_FEATURE);
+        self.unigram_is_term = false;
         if self.stem_prefixes.is_full() {
             let mut prefixes = StemPrefixes::with_room(2 * self.terms.len());
             for t in 0..self.terms.len() as TermId {
@@ -398,6 +404,9 @@ impl Vocabulary {
     /// increasing (first, second) order, as in a canonical vocabulary, else in the hash map.
     /// `false` if a bigram appears twice. Both indexes must hold nothing else.
     fn index_bigrams(&mut self) -> bool {
+        self.unigram_is_term = (0..)
+            .zip(&self.unigram)
+            .all(|(t, &u): (FeatureId, _)| u == t);
         if self.index_bigram_block() {
             return true;
         }
@@ -505,7 +514,10 @@ impl Vocabulary {
     fn insert_feature(&mut self, ngram: &[TermId]) -> FeatureId {
         let id = self.len() as FeatureId;
         match *ngram {
-            [t] => self.unigram[t as usize] = id,
+            [t] => {
+                self.unigram[t as usize] = id;
+                self.unigram_is_term &= id == t;
+            }
             [a, b] => {
                 self.bigram_index.get_or_insert(a, b, id);
             }
@@ -891,9 +903,13 @@ impl<F: FnMut(FeatureId)> TermSink<'_, F> {
     #[inline(always)]
     fn push(&mut self, t: TermId) {
         if self.unigrams && t != UNKNOWN {
-            let u = self.vocabulary.unigram[t as usize];
-            if u != NO_FEATURE {
-                (self.f)(u);
+            if self.vocabulary.unigram_is_term {
+                (self.f)(t);
+            } else {
+                let u = self.vocabulary.unigram[t as usize];
+                if u != NO_FEATURE {
+                    (self.f)(u);
+                }
             }
         }
         self.terms.push(t);
@@ -1026,6 +1042,37 @@ mod tests {
         a.retain_canonical(|_| true);
         b.retain_canonical(|_| true);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn features_are_the_same_before_and_after_growing_a_canonical_vocabulary() {
+        // A canonical vocabulary finds a word's unigram by its term number; one that has grown
+        // since (as `learn` grows it) must stop doing so.
+        let mut v = Vocabulary::default();
+        grow(&mut v, "save money now on cloud spend");
+        grow(&mut v, "great working with you at acme");
+        v.retain_canonical(|_| true);
+        assert!(v.unigram_is_term);
+        let text = "great to save money with acme now, zebra cloud";
+        let before = lookup(&v, text);
+        assert!(before.contains(&"acme".to_string()) && before.contains(&"save money".to_string()));
+        let mut scratch = Scratch::default();
+        v.for_each_feature_growing(
+            &Analyzer::default(),
+            &FeatureSettings::default(),
+            "zebra stripes",
+            &mut scratch,
+            false,
+            |_| {},
+        );
+        assert!(!v.unigram_is_term);
+        let after = lookup(&v, text);
+        assert_eq!(after.iter().filter(|f| *f == "zebra").count(), 1);
+        let without_zebra: Vec<_> = after.iter().filter(|f| !f.contains("zebra")).collect();
+        assert_eq!(without_zebra, before.iter().collect::<Vec<_>>());
+        v.retain_canonical(|_| true);
+        assert!(v.unigram_is_term);
+        assert_eq!(lookup(&v, text), after);
     }
 
     #[test]
