@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use nopitch::text::Analyzer;
-use nopitch::{stratified_split, Classifier, CsvOptions, ExampleReader, Trainer};
+use nopitch::{stratified_split, Classifier, CsvOptions, Example, ExampleReader, Trainer};
 use serde_json::Value;
 
 /// A classifier computed the plain way from a model's JSON export.
@@ -369,4 +369,52 @@ fn fast_path_equals_the_reference_on_the_sms_collection() {
         .map(|e| e.unwrap().text().to_string())
         .collect();
     assert!(compare(&Classifier::pretrained(), &texts, "SMS Spam Collection") > 5000);
+}
+
+/// The scoring paths for other label counts (two and four labels have their own, five or more
+/// the general one) and for a model grown by `learn` (no longer canonical) give the reference's
+/// answers too.
+#[test]
+fn fast_path_equals_the_reference_for_other_label_counts_and_after_learn() {
+    let examples: Vec<Example> = ExampleReader::from_path(
+        format!(
+            "{}/datasets/connection_requests.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        &CsvOptions::csv(),
+    )
+    .unwrap()
+    .collect::<Result<Vec<_>, _>>()
+    .unwrap()
+    .into_iter()
+    .step_by(4)
+    .collect();
+    let (train, test) = stratified_split(&examples, 0.2, 7);
+    let held: Vec<String> = test.iter().map(|e| e.text().to_string()).collect();
+    let relabel = |f: &dyn Fn(usize, &Example) -> String| -> Vec<Example> {
+        train
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Example::new(e.text(), f(i, e)))
+            .collect()
+    };
+    let two = relabel(&|_, e| (e.label() == "sales").to_string());
+    let four = relabel(&|i, e| format!("{}-{}", e.label() == "sales", i % 2));
+    let six = relabel(&|i, e| format!("{}-{}", e.label(), i % 2));
+    for (name, data, labels) in [("two", two, 2), ("four", four, 4), ("six", six, 6)] {
+        let clf = Trainer::new().fit(&data).unwrap();
+        assert_eq!(clf.labels().len(), labels);
+        assert!(compare(&clf, &held, name) > 500);
+    }
+    let mut clf = Trainer::new().fit(&train).unwrap();
+    clf.learn(
+        "a zebra-striped quokka of a note, never seen before",
+        "personal",
+    )
+    .unwrap();
+    clf.learn("we sell quokka insurance to zebras", "sales")
+        .unwrap();
+    let mut texts = held.clone();
+    texts.push("quokka zebra insurance for your team".to_string());
+    assert!(compare(&clf, &texts, "after learn") > 500);
 }
