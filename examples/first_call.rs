@@ -14,6 +14,8 @@ use std::time::Instant;
 
 use nopitch::Classifier;
 
+mod common;
+
 /// Set in the child processes, which time one first call and print it in microseconds.
 const CHILD: &str = "NOPITCH_FIRST_CALL_CHILD";
 
@@ -53,14 +55,7 @@ fn main() {
     let clf = Classifier::pretrained();
     let mut bytes = Vec::new();
     clf.write_to(&mut bytes).expect("encode");
-    let mut decode: Vec<f64> = (0..21)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(Classifier::read_from(black_box(bytes.as_slice())).expect("decode"));
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    decode.sort_by(f64::total_cmp);
+    let decode = common::decode_times_ms(&bytes, 21);
     println!(
         "Classifier::read_from on the same {} bytes (checksum checked), 21 in this process: fastest {:.2} ms, median {:.2} ms",
         bytes.len(),

@@ -34,11 +34,6 @@ Size, decode time and classify work of the pretrained model trained with min_cou
 usage: cargo run --release --example pruning_cost -- N (size|time|notes|sms|decode)
 ";
 
-#[inline(never)]
-fn decode_model(bytes: &[u8]) -> Classifier {
-    Classifier::read_from(black_box(bytes)).expect("decode")
-}
-
 fn full_model(min_count: u64) -> Classifier {
     let examples = pretrained_training_set("datasets").expect("dataset");
     pretrained_trainer()
@@ -61,14 +56,7 @@ fn main() {
             let clf = full_model(min_count);
             let mut bytes = Vec::new();
             clf.write_to(&mut bytes).expect("encode");
-            let mut ms: Vec<f64> = (0..21)
-                .map(|_| {
-                    let t = Instant::now();
-                    black_box(decode_model(&bytes));
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .collect();
-            ms.sort_by(f64::total_cmp);
+            let ms = common::decode_times_ms(&bytes, 21);
             println!(
                 "min_count {min_count}: {} features, {} bytes, temperature {:.4}; decode median {:.2} ms (fastest {:.2}) of 21",
                 clf.n_features(),
@@ -81,7 +69,7 @@ fn main() {
         "decode" => {
             let mut bytes = Vec::new();
             full_model(min_count).write_to(&mut bytes).expect("encode");
-            black_box(decode_model(&bytes));
+            black_box(common::decode_model(&bytes));
         }
         "notes" => {
             let notes = read_examples(common::DATA, &CsvOptions::csv()).expect("notes");

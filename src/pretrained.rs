@@ -64,9 +64,10 @@ impl Classifier {
 /// How many times each training conversation counts when the pretrained model is fitted (see
 /// [`weight_conversations`]).
 ///
-/// Conversations are a seventh of the examples (2,453 against 15,734 notes) but half of the
+/// Conversations are a seventh of the examples (2,453 against 15,954 notes) but half of the
 /// product, and they were written later, against the shortcuts the notes taught. Counted three
-/// times, leaving a voice out: conversations judged whole 0.8780 → 0.8904 macro-F1 and known
+/// times, leaving a voice out (measured when the weight was chosen, before the notes of voice
+/// 91): conversations judged whole 0.8780 → 0.8904 macro-F1 and known
 /// contacts called sales 7.4% → 3.8%; the round-6 contrast notes 0.8773 → 0.8741 with known
 /// contacts called sales 1.55% → 1.04% and personal 13.9% → 12.5%; the notes of rounds 1–5
 /// (the corpus's own style) 0.9519 → 0.9428 (`datasets/README.md` tells how it was chosen).

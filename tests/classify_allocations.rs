@@ -58,6 +58,10 @@ fn classifying_a_usual_note_allocates_nothing() {
         sales += usize::from(p.label() == "sales");
     }
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    eprintln!(
+        "{allocations} allocations, in {allocating} of {} notes",
+        notes.len()
+    );
     // Before the inline buffers: three or more allocations per note.
     assert!(
         allocations * 5 < notes.len() && allocating * 5 < notes.len(),

@@ -236,6 +236,20 @@ fn compare(clf: &Classifier, texts: &[String], what: &str) -> usize {
     texts.len()
 }
 
+/// The shipped notes as labelled examples.
+fn shipped_examples() -> Vec<Example> {
+    ExampleReader::from_path(
+        format!(
+            "{}/datasets/connection_requests.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        &CsvOptions::csv(),
+    )
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
 fn csv_texts(file: &str, column: usize) -> Vec<String> {
     let path = format!("{}/datasets/{file}", env!("CARGO_MANIFEST_DIR"));
     let mut r = csv::Reader::from_path(path).unwrap();
@@ -339,17 +353,7 @@ fn pretrained_fast_path_equals_the_reference() {
 
 #[test]
 fn held_out_model_fast_path_equals_the_reference_on_unseen_notes() {
-    let examples: Vec<_> = ExampleReader::from_path(
-        format!(
-            "{}/datasets/connection_requests.csv",
-            env!("CARGO_MANIFEST_DIR")
-        ),
-        &CsvOptions::csv(),
-    )
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap();
-    let (train, test) = stratified_split(&examples, 0.1, 42);
+    let (train, test) = stratified_split(&shipped_examples(), 0.1, 42);
     let clf = Trainer::new().fit(&train).unwrap();
     let held: Vec<String> = test.iter().map(|e| e.text().to_string()).collect();
     assert!(compare(&clf, &held, "held-back notes") > 1000);
@@ -376,19 +380,7 @@ fn fast_path_equals_the_reference_on_the_sms_collection() {
 /// answers too.
 #[test]
 fn fast_path_equals_the_reference_for_other_label_counts_and_after_learn() {
-    let examples: Vec<Example> = ExampleReader::from_path(
-        format!(
-            "{}/datasets/connection_requests.csv",
-            env!("CARGO_MANIFEST_DIR")
-        ),
-        &CsvOptions::csv(),
-    )
-    .unwrap()
-    .collect::<Result<Vec<_>, _>>()
-    .unwrap()
-    .into_iter()
-    .step_by(4)
-    .collect();
+    let examples: Vec<Example> = shipped_examples().into_iter().step_by(4).collect();
     let (train, test) = stratified_split(&examples, 0.2, 7);
     let held: Vec<String> = test.iter().map(|e| e.text().to_string()).collect();
     let relabel = |f: &dyn Fn(usize, &Example) -> String| -> Vec<Example> {

@@ -121,3 +121,24 @@ pub fn classify_all(clf: &Classifier, texts: &[String]) -> usize {
         .map(|t| black_box(clf.classify(black_box(t)).label()).len())
         .sum()
 }
+
+/// Decodes a model file as any model file is read (`Classifier::read_from`, checksum checked).
+/// Not inlined, so that `valgrind --tool=callgrind --toggle-collect='*decode_model*'` counts
+/// exactly this.
+#[inline(never)]
+pub fn decode_model(bytes: &[u8]) -> Classifier {
+    Classifier::read_from(black_box(bytes)).expect("decode")
+}
+
+/// The times of `runs` decodes of `bytes` in this process, in milliseconds, fastest first.
+pub fn decode_times_ms(bytes: &[u8], runs: usize) -> Vec<f64> {
+    let mut ms: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let start = std::time::Instant::now();
+            black_box(decode_model(bytes));
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    ms
+}
