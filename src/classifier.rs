@@ -15,7 +15,7 @@ use crate::evidence::Evidence;
 use crate::features::{to_sparse, FeatureId, FeatureSettings, Scratch, Vocabulary};
 use crate::limits::{check_model_growth, TrainingLimits};
 use crate::naive_bayes::{
-    argmax, softmax_into, ClassPriors, HeldOut, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
+    argmax, softmax_into, ClassPriors, NaiveBayes, NaiveBayesKind, NaiveBayesSettings,
 };
 use crate::text::{Analyzer, Language};
 
@@ -627,30 +627,26 @@ fn calibrate(
     for (i, &fold) in folds.iter().enumerate() {
         by_fold[fold].push(i);
     }
-    let c_n = nb.n_classes();
-    let min_count = settings.features.min_count;
-    let mut scores = vec![0.0; classes.len() * c_n];
+    // The rows fold after fold (the order of the scores), copied so that they also lie in that
+    // order in memory: scoring visits them in order, many times.
+    let mut pairs = Vec::with_capacity(sample.pairs.len());
+    let mut bounds = Vec::with_capacity(classes.len());
+    let mut fold_ends = Vec::with_capacity(k);
     let mut scored_classes = Vec::with_capacity(classes.len());
-    let mut held = HeldOut::new(nb);
-    let mut at = 0;
     for members in &by_fold {
-        held.hold(
-            nb,
-            members.iter().map(|&i| (sample.row(i), classes[i])),
-            min_count,
-        );
         for &i in members {
-            nb.scores_without(
-                sample.row(i),
-                &held,
-                min_count,
-                &mut scores[at * c_n..(at + 1) * c_n],
-            );
+            let start = pairs.len();
+            pairs.extend_from_slice(sample.row(i));
+            bounds.push(start..pairs.len());
             scored_classes.push(classes[i]);
-            at += 1;
         }
+        fold_ends.push(bounds.len());
     }
-    fit_temperature(&scores, c_n, &scored_classes)
+    let rows: Vec<_> = (bounds.into_iter().zip(&scored_classes))
+        .map(|(range, &c)| (&pairs[range], c))
+        .collect();
+    let scores = nb.out_of_fold_scores(&rows, &fold_ends, settings.features.min_count);
+    fit_temperature(&scores, nb.n_classes(), &scored_classes)
 }
 
 /// Whether `groups` (one per sampled row) can serve as calibration folds: at least two groups,
