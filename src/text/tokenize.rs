@@ -400,7 +400,7 @@ static ASCII_WORD: [bool; 256] = {
 /// or an ASCII byte that neither continues it (`'` or `&` before a word character) nor joins it to
 /// another segment (a joiner before a word character). It is then not a URL with a scheme (checked),
 /// a number or a phone number (it starts with a letter) or an e-mail address or domain (no joiner);
-/// it is not a currency code before an amount (three letters or fewer are left to the scanner);
+/// it is not a currency code before an amount (see `amount_at`);
 /// and a single letter counts only before a space and a word of two or more letters or digits,
 /// where it cannot start a spaced-out word ("s a l e").
 #[inline]
@@ -430,7 +430,7 @@ fn plain_word_end(s: &str, i: usize) -> Option<usize> {
             && b.get(j + 2).is_some_and(|&x| ASCII_WORD[x as usize]);
         return before_word.then_some(j);
     }
-    if len <= 3 && is_currency_code(&b[i..j]) {
+    if len <= 3 && amount_at(b, j) && is_currency_code(&b[i..j]) {
         return None;
     }
     // A URL with a scheme starts "http:", "https:" or "www.": a plain word followed by ':' or '.'.
@@ -438,6 +438,20 @@ fn plain_word_end(s: &str, i: usize) -> Option<usize> {
         return None;
     }
     Some(j)
+}
+
+/// Whether an amount follows a word ending at `j` as `scan_compound` reads one after a currency
+/// code: an optional `.`, an optional space, then a digit. Checked before the code itself: most
+/// short words are followed by a space and a letter.
+#[inline]
+fn amount_at(b: &[u8], mut j: usize) -> bool {
+    if b.get(j) == Some(&b'.') {
+        j += 1;
+    }
+    if b.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    b.get(j).is_some_and(u8::is_ascii_digit)
 }
 
 /// `http://`, `https://` or `www.` at `i` (at the start of a word): the end of the URL.
