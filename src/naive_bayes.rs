@@ -14,10 +14,13 @@
 //! - complement: `w = −ln(N_f − N_fc + α)`, `d = −ln(N_¬c + αV)`, `bias = 0`: the negated
 //!   log-likelihood under every other class (scikit-learn's `ComplementNB(norm=False)`).
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::{FeatureId, SparseCounts};
+use crate::persist::EncodedCounts;
 
 /// Which naive Bayes model to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -107,7 +110,7 @@ pub(crate) struct NaiveBayes {
     settings: NaiveBayesSettings,
     n_classes: usize,
     /// Token counts, feature-major: `counts[f * n_classes + c]`.
-    counts: Vec<u64>,
+    counts: Counts,
     /// Training examples per class.
     class_docs: Vec<u64>,
     /// Token counts per class, summed over features.
@@ -135,8 +138,60 @@ impl PartialEq for NaiveBayes {
         // The derived weights follow from these.
         self.settings == other.settings
             && self.n_classes == other.n_classes
-            && self.counts == other.counts
+            && self.counts.cells() == other.counts.cells()
             && self.class_docs == other.class_docs
+    }
+}
+
+/// The table of token counts: held, or (for a model read from a binary file and not changed
+/// since) left encoded in the file's bytes and rebuilt the first time it is read. Classifying
+/// reads only the weights, so a model that only classifies never builds it.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    /// The table, when held.
+    cells: Vec<u64>,
+    /// The file's counts, when `cells` is not held...
+    encoded: Option<EncodedCounts>,
+    /// ...and the table they make, once read.
+    decoded: OnceLock<Vec<u64>>,
+}
+
+impl Counts {
+    fn held(cells: Vec<u64>) -> Counts {
+        Counts {
+            cells,
+            ..Counts::default()
+        }
+    }
+
+    fn encoded(encoded: EncodedCounts) -> Counts {
+        Counts {
+            encoded: Some(encoded),
+            ..Counts::default()
+        }
+    }
+
+    /// The number of cells, without building the table.
+    fn len(&self) -> usize {
+        match &self.encoded {
+            Some(encoded) => encoded.cells(),
+            None => self.cells.len(),
+        }
+    }
+
+    fn cells(&self) -> &[u64] {
+        match &self.encoded {
+            Some(encoded) => self.decoded.get_or_init(|| encoded.table()),
+            None => &self.cells,
+        }
+    }
+
+    /// The table, held from now on, to change.
+    fn cells_mut(&mut self) -> &mut Vec<u64> {
+        if let Some(encoded) = self.encoded.take() {
+            self.cells = self.decoded.take().unwrap_or_else(|| encoded.table());
+        }
+        &mut self.cells
     }
 }
 
@@ -162,12 +217,6 @@ impl NaiveBayes {
                 *total = total.saturating_add(n);
             }
         }
-        // Totals must stay exact in f64 and never overflow u64 sums anywhere downstream.
-        let too_big = |xs: &[u64]| {
-            xs.iter()
-                .try_fold(0u64, |a, &x| a.checked_add(x))
-                .map_or(true, |t| t > MAX_TOTAL_COUNT)
-        };
         if too_big(&class_tokens) || too_big(&class_docs) {
             return Err(Error::format(format!(
                 "counts add up to more than {MAX_TOTAL_COUNT}"
@@ -176,7 +225,7 @@ impl NaiveBayes {
         let mut nb = NaiveBayes {
             settings,
             n_classes,
-            counts,
+            counts: Counts::held(counts),
             class_docs,
             class_tokens,
             ln_table: (0..LN_TABLE)
@@ -201,7 +250,13 @@ impl NaiveBayes {
     }
 
     pub(crate) fn counts(&self) -> &[u64] {
-        &self.counts
+        self.counts.cells()
+    }
+
+    /// Whether the table of counts is held (see [`Counts`]).
+    #[cfg(test)]
+    pub(crate) fn holds_counts(&self) -> bool {
+        self.counts.encoded.is_none()
     }
 
     pub(crate) fn class_docs(&self) -> &[u64] {
@@ -348,8 +403,8 @@ impl NaiveBayes {
             begin = end;
         }
         // Each feature's count over all classes.
-        let totals: Vec<u64> = self
-            .counts
+        let counts = self.counts.cells();
+        let totals: Vec<u64> = counts
             .chunks_exact(c_n)
             .map(|row| row.iter().sum())
             .collect();
@@ -410,7 +465,7 @@ impl NaiveBayes {
                             // Every count is in the fold (as for most rare n-grams).
                             continue;
                         }
-                        let all = &self.counts[f * c_n..][..c_n];
+                        let all = &counts[f * c_n..][..c_n];
                         for ((t, a), h) in lost_tokens[g * c_n..(g + 1) * c_n]
                             .iter_mut()
                             .zip(all)
@@ -420,7 +475,7 @@ impl NaiveBayes {
                         }
                         continue;
                     }
-                    let all = &self.counts[f * c_n..][..c_n];
+                    let all = &counts[f * c_n..][..c_n];
                     for ((w, &a), &h) in weights[local * c_n..(local + 1) * c_n]
                         .iter_mut()
                         .zip(all)
@@ -508,7 +563,14 @@ impl NaiveBayes {
                 }));
             }
             for &(f, k) in row {
-                if self.counts.get(f as usize * c_n + c).copied().unwrap_or(0) < k as u64 {
+                if self
+                    .counts
+                    .cells()
+                    .get(f as usize * c_n + c)
+                    .copied()
+                    .unwrap_or(0)
+                    < k as u64
+                {
                     return Err(Error::new(ErrorKind::NotLearned {
                         reason: "the text's features were not learned with this label".into(),
                     }));
@@ -521,12 +583,13 @@ impl NaiveBayes {
                 limit: MAX_TOTAL_COUNT,
             }));
         }
+        let counts = self.counts.cells_mut();
         for &(f, k) in row {
             let needed = (f as usize + 1) * c_n;
-            if self.counts.len() < needed {
-                self.counts.resize(needed, 0);
+            if counts.len() < needed {
+                counts.resize(needed, 0);
             }
-            let cell = &mut self.counts[f as usize * c_n + c];
+            let cell = &mut counts[f as usize * c_n + c];
             if remove {
                 *cell -= k as u64;
                 self.class_tokens[c] -= k as u64;
@@ -572,10 +635,16 @@ impl NaiveBayes {
         class_map: &[usize],
     ) {
         let c_n = self.n_classes;
-        for (i, row) in other.counts.chunks_exact(other.n_classes).enumerate() {
+        let counts = self.counts.cells_mut();
+        for (i, row) in other
+            .counts
+            .cells()
+            .chunks_exact(other.n_classes)
+            .enumerate()
+        {
             let f = feature_map[i] as usize;
             for (j, &n) in row.iter().enumerate() {
-                self.counts[f * c_n + class_map[j]] += n;
+                counts[f * c_n + class_map[j]] += n;
                 self.class_tokens[class_map[j]] += n;
             }
         }
@@ -590,18 +659,20 @@ impl NaiveBayes {
         if let Some(at) = new_class_at {
             let old = self.n_classes;
             let mut counts = Vec::with_capacity((old + 1) * self.n_features());
-            for row in self.counts.chunks_exact(old) {
+            for row in self.counts.cells().chunks_exact(old) {
                 counts.extend_from_slice(&row[..at]);
                 counts.push(0);
                 counts.extend_from_slice(&row[at..]);
             }
-            self.counts = counts;
+            self.counts = Counts::held(counts);
             self.class_docs.insert(at, 0);
             self.class_tokens.insert(at, 0);
             self.n_classes += 1;
         }
-        if self.counts.len() < n_features * self.n_classes {
-            self.counts.resize(n_features * self.n_classes, 0);
+        let cells = n_features * self.n_classes;
+        let counts = self.counts.cells_mut();
+        if counts.len() < cells {
+            counts.resize(cells, 0);
         }
         self.refresh_all();
     }
@@ -611,22 +682,23 @@ impl NaiveBayes {
         let c_n = self.n_classes;
         let n_new = remap.iter().flatten().count();
         let mut counts = vec![0u64; n_new * c_n];
+        let old_counts = self.counts.cells();
         for (old, new) in remap.iter().enumerate() {
             if let Some(new) = new {
                 let src = old * c_n;
-                if src + c_n <= self.counts.len() {
+                if src + c_n <= old_counts.len() {
                     counts[*new as usize * c_n..(*new as usize + 1) * c_n]
-                        .copy_from_slice(&self.counts[src..src + c_n]);
+                        .copy_from_slice(&old_counts[src..src + c_n]);
                 }
             }
         }
-        self.counts = counts;
         self.class_tokens = vec![0; c_n];
-        for row in self.counts.chunks_exact(c_n) {
+        for row in counts.chunks_exact(c_n) {
             for (t, &n) in self.class_tokens.iter_mut().zip(row) {
                 *t += n;
             }
         }
+        self.counts = Counts::held(counts);
         self.refresh_all();
     }
 
@@ -639,11 +711,11 @@ impl NaiveBayes {
     pub(crate) fn remove_class(&mut self, c: usize) {
         let old = self.n_classes;
         let mut counts = Vec::with_capacity((old - 1) * self.n_features());
-        for row in self.counts.chunks_exact(old) {
+        for row in self.counts.cells().chunks_exact(old) {
             counts.extend_from_slice(&row[..c]);
             counts.extend_from_slice(&row[c + 1..]);
         }
-        self.counts = counts;
+        self.counts = Counts::held(counts);
         self.class_docs.remove(c);
         self.class_tokens.remove(c);
         self.n_classes -= 1;
@@ -658,36 +730,129 @@ impl NaiveBayes {
     /// Total count of feature `f` over all classes.
     pub(crate) fn feature_total(&self, f: FeatureId) -> u64 {
         let start = f as usize * self.n_classes;
-        self.counts[start..start + self.n_classes].iter().sum()
+        self.counts.cells()[start..start + self.n_classes]
+            .iter()
+            .sum()
     }
 
-    fn refresh_all(&mut self) {
-        let c_n = self.n_classes;
+    /// The weights' sign: `+ln` (multinomial) or `−ln` (complement).
+    fn sign(&self) -> f64 {
+        match self.settings.kind {
+            NaiveBayesKind::Multinomial => 1.0,
+            NaiveBayesKind::Complement => -1.0,
+        }
+    }
+
+    /// Derives the class terms and the weight of each code from the class totals.
+    fn refresh_terms(&mut self) {
         let v = self.n_features() as f64;
         let (bias, per_token) =
             class_terms(&self.settings, &self.class_docs, &self.class_tokens, v);
         self.bias = bias;
         self.per_token = per_token;
-        let sign = match self.settings.kind {
-            NaiveBayesKind::Multinomial => 1.0,
-            NaiveBayesKind::Complement => -1.0,
-        };
+        let sign = self.sign();
         self.code_weights = self.ln_table[..ESCAPE as usize]
             .iter()
             .map(|w| sign * w)
             .collect();
+    }
+
+    /// The weights of an escaped row of counts: `±ln(n + alpha)` of each cell's count.
+    fn escaped_weights(&self, row: &[u64]) -> Vec<f64> {
+        let total = row.iter().fold(0u64, |a, &n| a.saturating_add(n));
+        let complement = self.settings.kind == NaiveBayesKind::Complement;
+        let sign = self.sign();
+        row.iter()
+            .map(|&n| sign * self.ln_alpha(if complement { total - n } else { n }))
+            .collect()
+    }
+
+    /// A model from the counts of a binary model file, which it keeps encoded (see [`Counts`]):
+    /// one pass over them checks them, sums the class totals and codes the weights, the same
+    /// codes and weights [`NaiveBayes::from_counts`] derives from the table.
+    ///
+    /// # Errors
+    /// A format error for malformed counts, a feature without any, or totals past
+    /// [`MAX_TOTAL_COUNT`]; as [`NaiveBayes::from_counts`] for the rest.
+    pub(crate) fn from_encoded_counts(
+        settings: NaiveBayesSettings,
+        encoded: EncodedCounts,
+        class_docs: Vec<u64>,
+    ) -> Result<NaiveBayes> {
+        settings.check()?;
+        let n_classes = encoded.n_classes();
+        if n_classes < 2 || class_docs.len() != n_classes {
+            return Err(Error::format(format!(
+                "counts do not match {n_classes} classes ({} class totals)",
+                class_docs.len()
+            )));
+        }
+        let mut nb = NaiveBayes {
+            settings,
+            n_classes,
+            counts: Counts::default(),
+            class_docs,
+            class_tokens: vec![0; n_classes],
+            ln_table: (0..LN_TABLE)
+                .map(|n| (n as f64 + settings.alpha).ln())
+                .collect(),
+            codes: Vec::with_capacity(encoded.cells()),
+            code_weights: Vec::new(),
+            escaped: EscapedRows::default(),
+            per_token: Vec::new(),
+            bias: Vec::new(),
+        };
+        let complement = settings.kind == NaiveBayesKind::Complement;
+        let mut codes = std::mem::take(&mut nb.codes);
+        let mut escaped = Vec::new();
+        let mut empty = false;
+        let mut f: FeatureId = 0;
+        encoded.for_each_row(|row| {
+            let total = row.iter().fold(0u64, |a, &n| a.saturating_add(n));
+            empty |= total == 0;
+            for (t, &n) in nb.class_tokens.iter_mut().zip(row) {
+                *t = t.saturating_add(n);
+            }
+            // The count whose logarithm is a cell's weight.
+            let counted = |n: u64| if complement { total - n } else { n };
+            if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
+                codes.resize(codes.len() + row.len(), ESCAPE);
+                escaped.push((f, nb.escaped_weights(row)));
+            } else {
+                codes.extend(row.iter().map(|&n| counted(n) as u8));
+            }
+            f = f.wrapping_add(1);
+        })?;
+        if empty {
+            return Err(Error::format("a feature has no counts"));
+        }
+        if too_big(&nb.class_tokens) || too_big(&nb.class_docs) {
+            return Err(Error::format(format!(
+                "counts add up to more than {MAX_TOTAL_COUNT}"
+            )));
+        }
+        nb.counts = Counts::encoded(encoded);
+        nb.codes = codes;
+        nb.escaped = EscapedRows::new(escaped, n_classes);
+        nb.refresh_terms();
+        Ok(nb)
+    }
+
+    fn refresh_all(&mut self) {
+        let c_n = self.n_classes;
+        self.refresh_terms();
+        let counts = self.counts.cells();
         let mut codes = std::mem::take(&mut self.codes);
         codes.clear();
-        codes.resize(self.counts.len(), 0);
+        codes.resize(counts.len(), 0);
         let mut escaped = Vec::new();
         let complement = self.settings.kind == NaiveBayesKind::Complement;
         match (c_n, complement) {
-            (2, false) => code_rows::<2>(&self.counts, &mut codes, &mut escaped),
-            (3, false) => code_rows::<3>(&self.counts, &mut codes, &mut escaped),
-            (4, false) => code_rows::<4>(&self.counts, &mut codes, &mut escaped),
+            (2, false) => code_rows::<2>(counts, &mut codes, &mut escaped),
+            (3, false) => code_rows::<3>(counts, &mut codes, &mut escaped),
+            (4, false) => code_rows::<4>(counts, &mut codes, &mut escaped),
             _ => {
-                for (f, (row, out)) in self
-                    .counts
+                for (f, (row, out)) in counts
                     .chunks_exact(c_n)
                     .zip(codes.chunks_exact_mut(c_n))
                     .enumerate()
@@ -710,14 +875,8 @@ impl NaiveBayes {
             .into_iter()
             .map(|f| {
                 let start = f as usize * c_n;
-                let row = &self.counts[start..start + c_n];
                 codes[start..start + c_n].fill(ESCAPE);
-                let total: u64 = row.iter().sum();
-                let weights: Vec<f64> = row
-                    .iter()
-                    .map(|&n| sign * self.ln_alpha(if complement { total - n } else { n }))
-                    .collect();
-                (f, weights)
+                (f, self.escaped_weights(&counts[start..start + c_n]))
             })
             .collect();
         self.codes = codes;
@@ -746,6 +905,15 @@ fn code_rows<const C: usize>(counts: &[u64], codes: &mut [u8], escaped: &mut Vec
             out.copy_from_slice(&cells);
         }
     }
+}
+
+/// Whether counts add up past [`MAX_TOTAL_COUNT`]: totals must stay exact in f64 and never
+/// overflow u64 sums anywhere downstream.
+fn too_big(counts: &[u64]) -> bool {
+    counts
+        .iter()
+        .try_fold(0u64, |a, &x| a.checked_add(x))
+        .map_or(true, |t| t > MAX_TOTAL_COUNT)
 }
 
 /// Size of the table of `ln(n + alpha)` used when deriving weights.

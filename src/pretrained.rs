@@ -39,7 +39,7 @@ impl Classifier {
                 // The bytes are this crate's own, produced by `build_pretrained` and checked by
                 // the tests, so a failure here is a packaging bug, not an input error.
                 // Its checksum is checked by the tests (`the_shipped_checksum_holds`), not here.
-                Classifier::decode(PRETRAINED_MODEL, Checksum::Trust)
+                Classifier::decode_static(PRETRAINED_MODEL, Checksum::Trust)
                     .expect("the shipped model decodes")
             })
             .clone()

@@ -18,6 +18,8 @@
 //! count is reached or the bytes run out, so a huge count in a small file is an error, not an
 //! allocation.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::{ModelFile, Ngrams, RawList, Strings, TermList, MODEL_FORMAT, MODEL_VERSION};
@@ -217,6 +219,91 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Bytes kept by a model: borrowed for the life of the program, or shared between clones.
+#[derive(Debug, Clone)]
+enum SharedBytes {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for SharedBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            SharedBytes::Static(bytes) => bytes,
+            SharedBytes::Shared(bytes) => bytes,
+        }
+    }
+}
+
+/// The counts section of a binary model file, kept as it is: a model read from a file derives
+/// its weights from it in one pass and rebuilds the `feature × label` table of counts only
+/// when it needs it (to learn, merge, save or compare). Classifying never does, so the table
+/// (2.6 MB for the pretrained model, most of the memory a first call touches) is never built.
+#[derive(Debug, Clone)]
+pub(crate) struct EncodedCounts {
+    bytes: SharedBytes,
+    n_features: usize,
+    n_classes: usize,
+}
+
+impl EncodedCounts {
+    /// The number of cells of the table: features × labels.
+    pub(crate) fn cells(&self) -> usize {
+        self.n_features * self.n_classes
+    }
+
+    pub(crate) fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Calls `f` with each feature's counts (one per label), in feature order.
+    ///
+    /// # Errors
+    /// A format error if a row names a missing label, repeats one or holds a zero, if the rows
+    /// run out before the features do, or if bytes are left after them.
+    pub(crate) fn for_each_row(&self, mut f: impl FnMut(&[u64])) -> Result<()> {
+        let mut d = Decoder {
+            bytes: &self.bytes,
+            pos: 0,
+        };
+        let c_n = self.n_classes;
+        let mut row = vec![0u64; c_n];
+        for _ in 0..self.n_features {
+            row.iter_mut().for_each(|n| *n = 0);
+            let k = d.count()?;
+            let mut next_label = 0u64;
+            for _ in 0..k {
+                let c = d.varint()?;
+                let n = d.varint()?;
+                if c < next_label || c >= c_n as u64 || n == 0 {
+                    return Err(Error::format(
+                        "a count refers to a missing label, repeats one, or is zero",
+                    ));
+                }
+                row[c as usize] = n;
+                next_label = c + 1;
+            }
+            f(&row);
+        }
+        if d.pos != d.bytes.len() {
+            return Err(Error::format("unexpected bytes after the counts"));
+        }
+        Ok(())
+    }
+
+    /// The dense `feature × label` table. The rows were checked when the model was read
+    /// ([`EncodedCounts::for_each_row`] succeeded then), so this cannot fail on the same bytes.
+    pub(crate) fn table(&self) -> Vec<u64> {
+        let mut table = Vec::with_capacity(self.cells());
+        // Checked before; an error here would leave the table short, never out of bounds.
+        let _ = self.for_each_row(|row| table.extend_from_slice(row));
+        table.resize(self.cells(), 0);
+        table
+    }
+}
+
 /// Whether [`decode`] checks the file's checksum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Checksum {
@@ -228,8 +315,15 @@ pub(crate) enum Checksum {
     Trust,
 }
 
-/// Decodes a binary model file into its content; validation of the content is the caller's.
-pub(super) fn decode(bytes: &[u8], checksum: Checksum) -> Result<ModelFile> {
+/// Decodes a binary model file into its content; validation of the content is the caller's
+/// (the counts are validated as the model derives its weights from them, see [`EncodedCounts`]).
+/// `static_bytes` is `bytes` when they live as long as the program (the pretrained model): the
+/// counts then stay where they are instead of being copied.
+pub(super) fn decode(
+    bytes: &[u8],
+    static_bytes: Option<&'static [u8]>,
+    checksum: Checksum,
+) -> Result<ModelFile> {
     let body_len = bytes
         .len()
         .checked_sub(8)
@@ -299,27 +393,18 @@ pub(super) fn decode(bytes: &[u8], checksum: Checksum) -> Result<ModelFile> {
         }
         features.ends.push(features.terms.len() as u32);
     }
-    // Counts straight into the dense table: per feature, labels in increasing order, no zeros.
-    let c_n = header.labels.len();
-    let mut dense = vec![0u64; super::table_size(n_features, c_n, bytes.len())?];
-    for row in dense.chunks_exact_mut(c_n.max(1)) {
-        let k = d.count()?;
-        let mut next_label = 0u64;
-        for _ in 0..k {
-            let c = d.varint()?;
-            let n = d.varint()?;
-            if c < next_label || c >= c_n as u64 || n == 0 {
-                return Err(Error::format(
-                    "a count refers to a missing label, repeats one, or is zero",
-                ));
-            }
-            row[c as usize] = n;
-            next_label = c + 1;
-        }
-    }
-    if d.pos != body.len() {
-        return Err(Error::format("unexpected bytes after the counts"));
-    }
+    // The counts stay encoded: the model reads them once to derive its weights (which checks
+    // them) and again only if it changes or is saved.
+    let section = d.pos..body.len();
+    let counts_bytes = match static_bytes {
+        Some(bytes) => SharedBytes::Static(bytes.get(section).unwrap_or_default()),
+        None => SharedBytes::Shared(Arc::from(&body[section])),
+    };
+    let encoded = EncodedCounts {
+        bytes: counts_bytes,
+        n_features,
+        n_classes: header.labels.len(),
+    };
     Ok(ModelFile {
         format: MODEL_FORMAT.to_string(),
         version: MODEL_VERSION,
@@ -331,7 +416,7 @@ pub(super) fn decode(bytes: &[u8], checksum: Checksum) -> Result<ModelFile> {
         raw_forms,
         features,
         counts: Vec::new(),
-        dense_counts: Some(dense),
+        encoded_counts: Some(encoded),
     })
 }
 

@@ -35,7 +35,7 @@
 
 mod binary;
 
-pub(crate) use binary::Checksum;
+pub(crate) use binary::{Checksum, EncodedCounts};
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
@@ -256,10 +256,10 @@ struct ModelFile {
     features: Ngrams,
     /// (feature, label, count) triples, sorted (the JSON layout).
     counts: Vec<u64>,
-    /// The same counts as a dense `feature × label` table, when the binary decoder produced them
-    /// directly (saves building the triples on the load path of the pretrained model).
+    /// The same counts as the binary file holds them, when the binary decoder read the file: the
+    /// model keeps them encoded (see [`binary::EncodedCounts`]).
     #[serde(skip)]
-    dense_counts: Option<Vec<u64>>,
+    encoded_counts: Option<binary::EncodedCounts>,
 }
 
 impl Classifier {
@@ -410,7 +410,7 @@ impl Classifier {
             raw_forms,
             features: Ngrams::from_iter(model.vocabulary.features()),
             counts,
-            dense_counts: None,
+            encoded_counts: None,
         }
     }
 
@@ -436,8 +436,22 @@ impl Classifier {
 
     /// Reads a model from bytes in either format, checking a binary file's checksum or not.
     pub(crate) fn decode(bytes: &[u8], checksum: Checksum) -> Result<Classifier> {
+        Classifier::decode_from(bytes, None, checksum)
+    }
+
+    /// [`Classifier::decode`] of bytes that live as long as the program (the pretrained model),
+    /// which the model can then keep without copying them.
+    pub(crate) fn decode_static(bytes: &'static [u8], checksum: Checksum) -> Result<Classifier> {
+        Classifier::decode_from(bytes, Some(bytes), checksum)
+    }
+
+    fn decode_from(
+        bytes: &[u8],
+        static_bytes: Option<&'static [u8]>,
+        checksum: Checksum,
+    ) -> Result<Classifier> {
         let file = if bytes.starts_with(binary::MAGIC) {
-            binary::decode(bytes, checksum)?
+            binary::decode(bytes, static_bytes, checksum)?
         } else {
             json_file(bytes)?
         };
@@ -531,22 +545,26 @@ fn model_from_file(file: ModelFile, file_len: usize) -> Result<Model> {
     )?;
     let n_features = vocabulary.len();
     let size = table_size(n_features, c_n, file_len)?;
-    let counts = match file.dense_counts {
-        Some(dense) if dense.len() == size => dense,
+    let nb = match file.encoded_counts {
+        Some(encoded) if encoded.cells() == size && encoded.n_classes() == c_n => {
+            NaiveBayes::from_encoded_counts(settings.naive_bayes, encoded, file.class_docs)?
+        }
         Some(_) => {
             return Err(Error::format(
                 "the counts do not match the features and labels",
             ))
         }
-        None => dense_from_triples(&file.counts, n_features, c_n)?,
+        None => {
+            let counts = dense_from_triples(&file.counts, n_features, c_n)?;
+            if counts
+                .chunks_exact(c_n)
+                .any(|row| row.iter().all(|&n| n == 0))
+            {
+                return Err(Error::format("a feature has no counts"));
+            }
+            NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?
+        }
     };
-    if counts
-        .chunks_exact(c_n)
-        .any(|row| row.iter().all(|&n| n == 0))
-    {
-        return Err(Error::format("a feature has no counts"));
-    }
-    let nb = NaiveBayes::from_counts(settings.naive_bayes, c_n, counts, file.class_docs)?;
     Ok(Model {
         analyzer: Analyzer::new(settings.language),
         settings,
@@ -627,6 +645,60 @@ mod tests {
     }
 
     #[test]
+    fn a_read_model_builds_its_counts_only_when_it_changes() {
+        let original = small();
+        let mut read = Classifier::read_from(binary(&original).as_slice()).unwrap();
+        assert!(!read.inner.nb.holds_counts());
+        // Classifying and explaining read the weights only.
+        let note = "Save 15% on a demo, great working with you";
+        assert!(!read.classify(note).evidence(note, 3).is_empty());
+        assert!(!read.inner.nb.holds_counts());
+        // Comparing and saving decode the counts (kept for the next read); the model still does
+        // not hold them as its own.
+        assert_eq!(read, original);
+        assert_eq!(binary(&read), binary(&original));
+        assert!(!read.inner.nb.holds_counts());
+        // Changing it builds the table, the same one the original holds.
+        let mut changed = original.clone();
+        for clf in [&mut read, &mut changed] {
+            clf.learn("Our cloud tool saves 20% on licensing", "sales")
+                .unwrap();
+            clf.learn("Hi cousin, see you at the wedding", "personal")
+                .unwrap();
+            clf.unlearn("Book a demo of our cloud tool", "sales")
+                .unwrap();
+            clf.merge(&original).unwrap();
+        }
+        assert!(read.inner.nb.holds_counts());
+        assert_eq!(read, changed);
+        assert_eq!(binary(&read), binary(&changed));
+        for text in [
+            "Save 20% on a demo",
+            "Hi cousin",
+            "Great working with you",
+            "",
+        ] {
+            let (p, q) = (read.classify(text), changed.classify(text));
+            assert_eq!(p.label(), q.label());
+            assert_eq!(
+                p.probabilities().collect::<Vec<_>>(),
+                q.probabilities().collect::<Vec<_>>()
+            );
+        }
+        // The pretrained model too: a clone learns from the counts compiled into the program.
+        let mut pretrained = Classifier::pretrained();
+        let mut reread = Classifier::read_from(binary(&pretrained).as_slice()).unwrap();
+        for clf in [&mut pretrained, &mut reread] {
+            clf.learn(
+                "We met at the Lisbon meetup and talked about Rust",
+                "known-contact",
+            )
+            .unwrap();
+        }
+        assert_eq!(pretrained, reread);
+    }
+
+    #[test]
     fn a_trusted_decode_skips_only_the_checksum() {
         let c = small();
         let mut b = binary(&c);
@@ -670,7 +742,7 @@ mod tests {
             raw_forms: RawList::default(),
             features,
             counts: Vec::new(),
-            dense_counts: None,
+            encoded_counts: None,
         };
         let bytes = binary::encode(&file);
         assert!(bytes.len() < 200_000, "{}", bytes.len());
