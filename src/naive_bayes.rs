@@ -796,33 +796,18 @@ impl NaiveBayes {
             ln_table: (0..LN_TABLE)
                 .map(|n| (n as f64 + settings.alpha).ln())
                 .collect(),
-            codes: Vec::with_capacity(encoded.cells()),
+            codes: Vec::new(),
             code_weights: Vec::new(),
             escaped: EscapedRows::default(),
             per_token: Vec::new(),
             bias: Vec::new(),
         };
-        let complement = settings.kind == NaiveBayesKind::Complement;
-        let mut codes = std::mem::take(&mut nb.codes);
-        let mut escaped = Vec::new();
-        let mut empty = false;
-        let mut f: FeatureId = 0;
-        encoded.for_each_row(|row| {
-            let total = row.iter().fold(0u64, |a, &n| a.saturating_add(n));
-            empty |= total == 0;
-            for (t, &n) in nb.class_tokens.iter_mut().zip(row) {
-                *t = t.saturating_add(n);
-            }
-            // The count whose logarithm is a cell's weight.
-            let counted = |n: u64| if complement { total - n } else { n };
-            if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
-                codes.resize(codes.len() + row.len(), ESCAPE);
-                escaped.push((f, nb.escaped_weights(row)));
-            } else {
-                codes.extend(row.iter().map(|&n| counted(n) as u8));
-            }
-            f = f.wrapping_add(1);
-        })?;
+        let (codes, escaped, empty) = match n_classes {
+            2 => nb.code_encoded::<2>(&encoded)?,
+            3 => nb.code_encoded::<3>(&encoded)?,
+            4 => nb.code_encoded::<4>(&encoded)?,
+            _ => nb.code_encoded::<0>(&encoded)?,
+        };
         if empty {
             return Err(Error::format("a feature has no counts"));
         }
@@ -836,6 +821,47 @@ impl NaiveBayes {
         nb.escaped = EscapedRows::new(escaped, n_classes);
         nb.refresh_terms();
         Ok(nb)
+    }
+
+    /// The pass of [`NaiveBayes::from_encoded_counts`] for `C` labels (0: any number): sums the
+    /// class totals; returns the weight codes, the escaped rows and whether a feature has no
+    /// counts.
+    #[allow(clippy::type_complexity)]
+    fn code_encoded<const C: usize>(
+        &mut self,
+        encoded: &EncodedCounts,
+    ) -> Result<(Vec<u8>, Vec<(FeatureId, Vec<f64>)>, bool)> {
+        let complement = self.settings.kind == NaiveBayesKind::Complement;
+        let mut codes = vec![0u8; encoded.cells()];
+        let mut rows_codes = codes.chunks_exact_mut(self.n_classes);
+        let mut class_tokens = std::mem::take(&mut self.class_tokens);
+        let mut escaped = Vec::new();
+        let mut empty = false;
+        let mut f: FeatureId = 0;
+        encoded.for_each_row_of::<C>(
+            #[inline(always)]
+            |row| {
+                let total = row.iter().fold(0u64, |a, &n| a.saturating_add(n));
+                empty |= total == 0;
+                for (t, &n) in class_tokens.iter_mut().zip(row) {
+                    *t = t.saturating_add(n);
+                }
+                let Some(out) = rows_codes.next() else { return };
+                // The count whose logarithm is a cell's weight.
+                let counted = |n: u64| if complement { total - n } else { n };
+                if row.iter().any(|&n| counted(n) >= ESCAPE as u64) {
+                    out.fill(ESCAPE);
+                    escaped.push((f, self.escaped_weights(row)));
+                } else {
+                    for (code, &n) in out.iter_mut().zip(row) {
+                        *code = counted(n) as u8;
+                    }
+                }
+                f = f.wrapping_add(1);
+            },
+        )?;
+        self.class_tokens = class_tokens;
+        Ok((codes, escaped, empty))
     }
 
     fn refresh_all(&mut self) {

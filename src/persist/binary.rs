@@ -171,6 +171,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// A count of items that each take at least one byte: refused if the rest cannot hold it.
+    #[inline]
     fn count(&mut self) -> Result<usize> {
         let n = self.varint()?;
         if n > (self.bytes.len() - self.pos) as u64 {
@@ -263,13 +264,28 @@ impl EncodedCounts {
     /// # Errors
     /// A format error if a row names a missing label, repeats one or holds a zero, if the rows
     /// run out before the features do, or if bytes are left after them.
-    pub(crate) fn for_each_row(&self, mut f: impl FnMut(&[u64])) -> Result<()> {
+    pub(crate) fn for_each_row(&self, f: impl FnMut(&[u64])) -> Result<()> {
+        self.for_each_row_of::<0>(f)
+    }
+
+    /// [`EncodedCounts::for_each_row`] for a model of `C` labels (0: any number), with the row
+    /// in registers: loading a model reads 100,000s of rows.
+    #[inline(always)]
+    pub(crate) fn for_each_row_of<const C: usize>(&self, f: impl FnMut(&[u64])) -> Result<()> {
+        if C == 0 || C != self.n_classes {
+            self.rows(&mut vec![0; self.n_classes], f)
+        } else {
+            self.rows(&mut [0; C], f)
+        }
+    }
+
+    #[inline(always)]
+    fn rows(&self, row: &mut [u64], mut f: impl FnMut(&[u64])) -> Result<()> {
         let mut d = Decoder {
             bytes: &self.bytes,
             pos: 0,
         };
-        let c_n = self.n_classes;
-        let mut row = vec![0u64; c_n];
+        let c_n = row.len() as u64;
         for _ in 0..self.n_features {
             row.iter_mut().for_each(|n| *n = 0);
             let k = d.count()?;
@@ -277,7 +293,7 @@ impl EncodedCounts {
             for _ in 0..k {
                 let c = d.varint()?;
                 let n = d.varint()?;
-                if c < next_label || c >= c_n as u64 || n == 0 {
+                if c < next_label || c >= c_n || n == 0 {
                     return Err(Error::format(
                         "a count refers to a missing label, repeats one, or is zero",
                     ));
@@ -285,7 +301,7 @@ impl EncodedCounts {
                 row[c as usize] = n;
                 next_label = c + 1;
             }
-            f(&row);
+            f(row);
         }
         if d.pos != d.bytes.len() {
             return Err(Error::format("unexpected bytes after the counts"));
