@@ -382,22 +382,6 @@ impl Sample {
     }
 }
 
-/// Examples as sorted sparse counts, for calibration: `(feature, count)` pairs of all rows in one
-/// arena.
-struct SparseRows {
-    pairs: Vec<(FeatureId, u32)>,
-    /// Where each row's pairs are in `pairs`.
-    bounds: Vec<(u32, u32)>,
-    classes: Vec<usize>,
-}
-
-impl SparseRows {
-    fn row(&self, i: usize) -> &[(FeatureId, u32)] {
-        let (start, end) = self.bounds[i];
-        &self.pairs[start as usize..end as usize]
-    }
-}
-
 impl FitState {
     fn new(settings: Settings, limits: TrainingLimits, input_bytes: u64) -> FitState {
         FitState {
@@ -558,33 +542,15 @@ impl FitState {
         self.counts = Vec::new();
         let nb = NaiveBayes::from_counts(self.settings.naive_bayes, n_classes, counts, docs)?;
 
-        // The sample in the final feature ids, as sorted sparse counts.
-        let mut rows = SparseRows {
-            pairs: Vec::with_capacity(self.sample.occurrences.len()),
-            bounds: Vec::with_capacity(self.sample.rows.len()),
-            classes: Vec::with_capacity(self.sample.rows.len()),
-        };
-        let mut ids: Vec<FeatureId> = Vec::new();
-        for &(start, end, c) in &self.sample.rows {
-            ids.clear();
-            ids.extend(
-                self.sample.occurrences[start as usize..end as usize]
-                    .iter()
-                    .filter_map(|&f| remap[f as usize]),
-            );
-            ids.sort_unstable();
-            let first = rows.pairs.len();
-            for &f in &ids {
-                match rows.pairs[first..].last_mut() {
-                    Some((last, n)) if *last == f => *n += 1,
-                    _ => rows.pairs.push((f, 1)),
-                }
-            }
-            let first = first as u32;
-            rows.bounds.push((first, rows.pairs.len() as u32));
-            rows.classes.push(new_label[c]);
-        }
-        let temperature = calibrate(&nb, &rows, self.sample_groups.as_deref(), &self.settings);
+        let classes: Vec<usize> = self.sample.rows.iter().map(|r| new_label[r.2]).collect();
+        let temperature = calibrate(
+            &nb,
+            &self.sample,
+            &classes,
+            &remap,
+            self.sample_groups.as_deref(),
+            &self.settings,
+        );
 
         Ok(Classifier {
             inner: Arc::new(Model {
@@ -599,20 +565,22 @@ impl FitState {
     }
 }
 
-/// Fits the temperature on out-of-fold scores of the sample: each row is scored by the model
-/// trained without its fold (computed by subtracting the fold's counts, which equals a refit).
+/// Fits the temperature on out-of-fold scores of the sample (with `classes` in the final label
+/// order, and its features renumbered by `remap`): each row is scored by the model trained
+/// without its fold (computed by subtracting the fold's counts, which equals a refit).
 ///
 /// The folds are the examples' groups when every sampled row has one (leave one group out),
 /// there are at least two, and no group holds every example of a label; otherwise
 /// `calibration_folds` stratified random folds.
 fn calibrate(
     nb: &NaiveBayes,
-    sample: &SparseRows,
+    sample: &Sample,
+    classes: &[usize],
+    remap: &[Option<FeatureId>],
     groups: Option<&[u32]>,
     settings: &Settings,
 ) -> f64 {
     let k = settings.calibration_folds;
-    let classes = &sample.classes;
     if k < 2 || classes.len() < k || classes.iter().all(|&c| c == classes[0]) {
         return 1.0;
     }
@@ -627,17 +595,31 @@ fn calibrate(
     for (i, &fold) in folds.iter().enumerate() {
         by_fold[fold].push(i);
     }
-    // The rows fold after fold (the order of the scores), copied so that they also lie in that
-    // order in memory: scoring visits them in order, many times.
-    let mut pairs = Vec::with_capacity(sample.pairs.len());
+    // The rows as sorted sparse counts in the final feature ids, fold after fold (the order of
+    // the scores), in one arena in that order: scoring visits them in order, many times.
+    let mut pairs: Vec<(FeatureId, u32)> = Vec::with_capacity(sample.occurrences.len());
     let mut bounds = Vec::with_capacity(classes.len());
     let mut fold_ends = Vec::with_capacity(k);
     let mut scored_classes = Vec::with_capacity(classes.len());
+    let mut ids: Vec<FeatureId> = Vec::new();
     for members in &by_fold {
         for &i in members {
-            let start = pairs.len();
-            pairs.extend_from_slice(sample.row(i));
-            bounds.push(start..pairs.len());
+            let (start, end, _) = sample.rows[i];
+            ids.clear();
+            ids.extend(
+                sample.occurrences[start as usize..end as usize]
+                    .iter()
+                    .filter_map(|&f| remap[f as usize]),
+            );
+            ids.sort_unstable();
+            let first = pairs.len();
+            for &f in &ids {
+                match pairs[first..].last_mut() {
+                    Some((last, n)) if *last == f => *n += 1,
+                    _ => pairs.push((f, 1)),
+                }
+            }
+            bounds.push(first..pairs.len());
             scored_classes.push(classes[i]);
         }
         fold_ends.push(bounds.len());
