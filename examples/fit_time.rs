@@ -1,0 +1,57 @@
+//! How long `Trainer::fit` takes on the shipped notes (`datasets/connection_requests.csv`), as a
+//! program that trains once would see it: 11 fits with the default settings (10-fold
+//! calibration) and 11 counting only (`calibration_folds(0)`), fastest and median of each.
+//!
+//! ```text
+//! cargo run --release --example fit_time            # times
+//! # instructions of one fit with the default settings:
+//! valgrind --tool=callgrind --toggle-collect='*fit_once*' target/release/examples/fit_time once
+//! ```
+//!
+//! To compare two versions, build this example in both checkouts and run the two programs in
+//! alternating order a few times (README, "Performance"); `cargo bench --bench train` gives
+//! criterion's medians of the same fits.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use nopitch::{read_examples, CsvOptions, Example, Trainer};
+
+/// One fit, kept out of line so that a profiler can single it out.
+#[inline(never)]
+fn fit_once(examples: &[Example], folds: usize) -> usize {
+    Trainer::new()
+        .calibration_folds(folds)
+        .fit(black_box(examples))
+        .expect("the shipped notes train")
+        .n_features()
+}
+
+fn main() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/connection_requests.csv"
+    );
+    let examples = read_examples(path, &CsvOptions::csv()).expect("the shipped notes");
+    if std::env::args().nth(1).as_deref() == Some("once") {
+        black_box(fit_once(&examples, 10));
+        return;
+    }
+    for (folds, what) in [(10, "default (10-fold calibration)"), (0, "counts only")] {
+        let mut ms: Vec<f64> = (0..11)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(fit_once(&examples, folds));
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "fit on {} notes, {what}: fastest {:.1} ms ({:.0} notes/s), median {:.1} ms",
+            examples.len(),
+            ms[0],
+            examples.len() as f64 / ms[0] * 1e3,
+            ms[5]
+        );
+    }
+}
