@@ -222,10 +222,29 @@ impl NaiveBayes {
                 "counts add up to more than {MAX_TOTAL_COUNT}"
             )));
         }
-        let mut nb = NaiveBayes {
+        let mut nb = NaiveBayes::underived(
             settings,
             n_classes,
-            counts: Counts::held(counts),
+            Counts::held(counts),
+            class_docs,
+            class_tokens,
+        );
+        nb.refresh_all();
+        Ok(nb)
+    }
+
+    /// A model of these counts and totals whose weights are still to be derived.
+    fn underived(
+        settings: NaiveBayesSettings,
+        n_classes: usize,
+        counts: Counts,
+        class_docs: Vec<u64>,
+        class_tokens: Vec<u64>,
+    ) -> NaiveBayes {
+        NaiveBayes {
+            settings,
+            n_classes,
+            counts,
             class_docs,
             class_tokens,
             ln_table: (0..LN_TABLE)
@@ -236,9 +255,7 @@ impl NaiveBayes {
             escaped: EscapedRows::default(),
             per_token: Vec::new(),
             bias: Vec::new(),
-        };
-        nb.refresh_all();
-        Ok(nb)
+        }
     }
 
     pub(crate) fn n_classes(&self) -> usize {
@@ -787,21 +804,13 @@ impl NaiveBayes {
                 class_docs.len()
             )));
         }
-        let mut nb = NaiveBayes {
+        let mut nb = NaiveBayes::underived(
             settings,
             n_classes,
-            counts: Counts::default(),
+            Counts::default(),
             class_docs,
-            class_tokens: vec![0; n_classes],
-            ln_table: (0..LN_TABLE)
-                .map(|n| (n as f64 + settings.alpha).ln())
-                .collect(),
-            codes: Vec::new(),
-            code_weights: Vec::new(),
-            escaped: EscapedRows::default(),
-            per_token: Vec::new(),
-            bias: Vec::new(),
-        };
+            vec![0; n_classes],
+        );
         let (codes, escaped, empty) = match n_classes {
             2 => nb.code_encoded::<2>(&encoded)?,
             3 => nb.code_encoded::<3>(&encoded)?,
