@@ -44,8 +44,8 @@ pub const MEMORY_PER_INPUT_BYTE: u64 = 64;
 /// ...or than this many bytes, if that is more (so that small data sets with many labels train).
 pub const MIN_MEMORY_LIMIT: u64 = 256 << 20;
 
-/// Bytes per table cell in a finished fit: the model's count and weight (8 + 8), and the
-/// held-out counts of calibration (8).
+/// Bytes per table cell in a finished fit: the model's count (8) and weight code (1), and what
+/// calibration keeps per feature (a total of 8 bytes, at most 8 a cell), with room to spare.
 const BYTES_PER_CELL: u64 = 24;
 
 /// Bytes per table cell while examples arrive: the count gathered.
