@@ -6,6 +6,10 @@
 //!
 //! ```text
 //! cargo run --release --example first_call [-- N]
+//! # one first call, as a child process runs it:
+//! NOPITCH_FIRST_CALL_CHILD=1 valgrind --tool=callgrind target/release/examples/first_call   # instructions
+//! NOPITCH_FIRST_CALL_CHILD=1 valgrind --tool=dhat target/release/examples/first_call        # memory left allocated ("At t-end")
+//! NOPITCH_FIRST_CALL_CHILD=1 perf stat -e page-faults target/release/examples/first_call    # page faults
 //! ```
 
 use std::hint::black_box;

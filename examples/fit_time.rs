@@ -6,6 +6,8 @@
 //! cargo run --release --example fit_time            # times
 //! # instructions of one fit with the default settings:
 //! valgrind --tool=callgrind --toggle-collect='*fit_once*' target/release/examples/fit_time once
+//! # the calibration temperatures of a few fits, to the last bit (to compare two builds):
+//! cargo run --release --example fit_time -- temperature
 //! ```
 //!
 //! To compare two versions, build this example in both checkouts and run the two programs in
@@ -15,7 +17,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use nopitch::{read_examples, CsvOptions, Example, Trainer};
+use nopitch::{
+    pretrained_trainer, pretrained_training_set, read_examples, weight_conversations, CsvOptions,
+    Example, NaiveBayesKind, Trainer,
+};
 
 /// One fit, kept out of line so that a profiler can single it out.
 #[inline(never)]
@@ -33,9 +38,16 @@ fn main() {
         "/datasets/connection_requests.csv"
     );
     let examples = read_examples(path, &CsvOptions::csv()).expect("the shipped notes");
-    if std::env::args().nth(1).as_deref() == Some("once") {
-        black_box(fit_once(&examples, 10));
-        return;
+    match std::env::args().nth(1).as_deref() {
+        Some("once") => {
+            black_box(fit_once(&examples, 10));
+            return;
+        }
+        Some("temperature") => {
+            print_temperatures(&examples);
+            return;
+        }
+        _ => {}
     }
     for (folds, what) in [(10, "default (10-fold calibration)"), (0, "counts only")] {
         let mut ms: Vec<f64> = (0..11)
@@ -52,6 +64,37 @@ fn main() {
             ms[0],
             examples.len() as f64 / ms[0] * 1e3,
             ms[5]
+        );
+    }
+}
+
+/// The temperatures of fits with random folds (the shipped notes, both kinds, `min_count` 1-3)
+/// and with groups (the pretrained training set, voices as groups), as numbers and as bits.
+fn print_temperatures(examples: &[Example]) {
+    let show = |what: String, t: f64| println!("{what}: {t:?} ({:016x})", t.to_bits());
+    for min_count in [1, 2, 3] {
+        for kind in [NaiveBayesKind::Multinomial, NaiveBayesKind::Complement] {
+            let clf = Trainer::new()
+                .min_count(min_count)
+                .kind(kind)
+                .fit(examples)
+                .expect("the shipped notes train");
+            show(
+                format!("random folds, min_count {min_count}, {kind:?}"),
+                clf.temperature(),
+            );
+        }
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets");
+    let grouped = weight_conversations(&pretrained_training_set(dir).expect("the shipped data"));
+    for min_count in [1, 2, 3] {
+        let clf = pretrained_trainer()
+            .min_count(min_count)
+            .fit(&grouped)
+            .expect("the shipped data trains");
+        show(
+            format!("voices as groups, min_count {min_count}"),
+            clf.temperature(),
         );
     }
 }

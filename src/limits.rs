@@ -45,7 +45,8 @@ pub const MEMORY_PER_INPUT_BYTE: u64 = 64;
 pub const MIN_MEMORY_LIMIT: u64 = 256 << 20;
 
 /// Bytes per table cell in a finished fit: the model's count (8) and weight code (1), and what
-/// calibration keeps per feature (a total of 8 bytes, at most 8 a cell), with room to spare.
+/// calibration keeps per feature (a total of 8 bytes: at most 4 a cell, with two labels or
+/// more), with room to spare.
 const BYTES_PER_CELL: u64 = 24;
 
 /// Bytes per table cell while examples arrive: the count gathered.

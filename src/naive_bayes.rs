@@ -276,6 +276,12 @@ impl NaiveBayes {
         self.counts.encoded.is_none()
     }
 
+    /// Whether the table of counts exists at all, held or rebuilt from encoded counts.
+    #[cfg(test)]
+    pub(crate) fn has_count_table(&self) -> bool {
+        self.holds_counts() || self.counts.decoded.get().is_some()
+    }
+
     pub(crate) fn class_docs(&self) -> &[u64] {
         &self.class_docs
     }
@@ -981,8 +987,9 @@ impl LnAlpha {
 
 /// Features per block of [`NaiveBayes::out_of_fold_scores`]: a block's held-out counts, weights
 /// and marks (53 bytes a feature with three labels) mostly stay in a 1-2 MB cache. Chosen by
-/// timing the calibration of the shipped notes (183,000 features, 10 folds) with other sizes:
-/// blocks of 2,048 and 8,192 features were slower, as were 131,072 and no blocks at all.
+/// timing the calibration of the shipped notes (183,000 features, 10 folds; a timer around it
+/// while choosing, not kept) with other sizes: blocks of 2,048 and 8,192 features were slower,
+/// as were 131,072 and no blocks at all. `examples/fit_time` times whole fits.
 const FEATURE_BLOCK: usize = 32768;
 
 /// Size of the table of [`LnAlpha`]: calibration takes a logarithm per feature and fold.
@@ -1217,9 +1224,9 @@ mod tests {
                 alpha: [1.0, 0.1][case / 24],
                 priors: ClassPriors::Learned,
             };
-            // Rows over a vocabulary wider than FEATURE_BLOCK (so several blocks), each class in
-            // every fold; plus rows only the model has (not scored, as when the sample is part of
-            // the training data).
+            // Rows over a few hundred features (the blocks of 1, 7 and 64 below cut them into
+            // many), each class in every fold; plus rows only the model has (not scored, as when
+            // the sample is part of the training data).
             let n_features = 400;
             let n_folds = 2 + case % 4;
             let mut all_rows: Vec<(SparseCounts, usize)> = Vec::new();
