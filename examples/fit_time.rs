@@ -50,16 +50,17 @@ fn main() {
         _ => {}
     }
     for (folds, what) in [(10, "default (10-fold calibration)"), (0, "counts only")] {
+        let mut features = 0;
         let mut ms: Vec<f64> = (0..11)
             .map(|_| {
                 let start = Instant::now();
-                black_box(fit_once(&examples, folds));
+                features = black_box(fit_once(&examples, folds));
                 start.elapsed().as_secs_f64() * 1e3
             })
             .collect();
         ms.sort_by(f64::total_cmp);
         println!(
-            "fit on {} notes, {what}: fastest {:.1} ms ({:.0} notes/s), median {:.1} ms",
+            "fit on {} notes, {what}: fastest {:.1} ms ({:.0} notes/s), median {:.1} ms; {features} features",
             examples.len(),
             ms[0],
             examples.len() as f64 / ms[0] * 1e3,

@@ -987,9 +987,10 @@ impl LnAlpha {
 
 /// Features per block of [`NaiveBayes::out_of_fold_scores`]: a block's held-out counts, weights
 /// and marks (53 bytes a feature with three labels) mostly stay in a 1-2 MB cache. Chosen by
-/// timing the calibration of the shipped notes (183,000 features, 10 folds; a timer around it
-/// while choosing, not kept) with other sizes: blocks of 2,048 and 8,192 features were slower,
-/// as were 131,072 and no blocks at all. `examples/fit_time` times whole fits.
+/// timing the calibration of the shipped notes (183,214 features, as `examples/fit_time`
+/// prints; 10 folds; a timer around it while choosing, not kept) with other sizes: blocks of
+/// 2,048 and 8,192 features were slower, as were 131,072 and no blocks at all.
+/// `examples/fit_time` times whole fits.
 const FEATURE_BLOCK: usize = 32768;
 
 /// Size of the table of [`LnAlpha`]: calibration takes a logarithm per feature and fold.
