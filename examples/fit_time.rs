@@ -3,7 +3,8 @@
 //! calibration) and 11 counting only (`calibration_folds(0)`), fastest and median of each.
 //!
 //! ```text
-//! cargo run --release --example fit_time            # times
+//! cargo run --release --example fit_time            # times, in one thread
+//! cargo run --release --features rayon --example fit_time   # on every core (same models)
 //! # instructions of one fit with the default settings:
 //! valgrind --tool=callgrind --toggle-collect='*fit_once*' target/release/examples/fit_time once
 //! # the calibration temperatures of a few fits, to the last bit (to compare two builds):
@@ -49,6 +50,14 @@ fn main() {
         }
         _ => {}
     }
+    println!(
+        "{}",
+        match cfg!(feature = "rayon") {
+            true =>
+                "with the rayon feature: on rayon's threads (RAYON_NUM_THREADS, else every core)",
+            false => "without the rayon feature: in one thread",
+        }
+    );
     for (folds, what) in [(10, "default (10-fold calibration)"), (0, "counts only")] {
         let mut features = 0;
         let mut ms: Vec<f64> = (0..11)

@@ -29,6 +29,10 @@ pub const MIN_SIGNAL_LOG_ODDS: f64 = 1.0;
 /// bounds the memory of streaming training.
 pub const MAX_CALIBRATION_EXAMPLES: usize = 20_000;
 
+/// With the `rayon` feature, training splits its examples into chunks of at least this many
+/// bytes of text, gathered on several cores (smaller training sets are gathered in one pass).
+const MIN_CHUNK_BYTES: u64 = 256 * 1024;
+
 /// Every setting of a classifier, stored with the model so a model is always applied with the
 /// tokenizer and features it was trained with.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -283,6 +287,23 @@ impl Trainer {
             _ => {}
         }
         self.limits.check_labels(labels.len(), rows, None)?;
+        let parts = crate::parallel::workers();
+        if parts > 1 && bytes >= 2 * MIN_CHUNK_BYTES {
+            let examples: Vec<&Example> = examples.clone().collect();
+            let parts = parts.min((bytes / MIN_CHUNK_BYTES) as usize);
+            if let Some(fitted) = self.fit_in_chunks(&examples, parts, bytes) {
+                return fitted;
+            }
+        }
+        self.fit_in_one_pass(examples, bytes)
+    }
+
+    /// [`Trainer::fit`] in one pass over `examples` (of `bytes` bytes of text and labels).
+    fn fit_in_one_pass<'a>(
+        &self,
+        examples: impl IntoIterator<Item = &'a Example>,
+        bytes: u64,
+    ) -> Result<Classifier> {
         let mut state = FitState::new(self.settings, self.limits, bytes);
         // Room for the bigrams up front (about one distinct bigram per 15 bytes of notes):
         // growing the table step by step would rehash it several times.
@@ -291,6 +312,107 @@ impl Trainer {
             state.add(example)?;
         }
         state.finish()
+    }
+
+    /// [`Trainer::fit`] with the examples cut into `parts` contiguous chunks, each gathered
+    /// apart (on several cores with the `rayon` feature), then merged: the same model, to the
+    /// last bit, as one pass over them. The merged vocabulary holds the same terms, raw forms,
+    /// surfaces and n-grams (numbered differently, until the canonical order renumbers them),
+    /// the counts are the same sums, and the calibration sample is the one the reservoir would
+    /// have drawn (planned here, before any text is read, from the same random draws).
+    ///
+    /// `None` where the chunks cannot stand for one pass (an empty label, a chunk over the
+    /// memory limit, or the merged vocabulary over it): the caller then makes that one pass,
+    /// which fails at the example that causes the error, as it always has.
+    fn fit_in_chunks(
+        &self,
+        examples: &[&Example],
+        parts: usize,
+        bytes: u64,
+    ) -> Option<Result<Classifier>> {
+        if examples.iter().any(|e| e.label().trim().is_empty()) {
+            return None;
+        }
+        let n = examples.len();
+        // The calibration sample: the slot each example ends in, as the reservoir would fill
+        // it (same draws, same order), and the groups of the sampled examples.
+        let mut slot_of: Vec<Option<u32>> = vec![None; n];
+        let mut sample_groups = None;
+        let mut groups: rustc_hash::FxHashMap<String, u32> = Default::default();
+        if self.settings.calibration_folds >= 2 {
+            let mut holder: Vec<usize> = Vec::with_capacity(n.min(MAX_CALIBRATION_EXAMPLES));
+            let mut rng = SplitMix64::new(self.settings.seed);
+            for i in 0..n {
+                if i < MAX_CALIBRATION_EXAMPLES {
+                    holder.push(i);
+                } else {
+                    let j = rng.below(i as u64 + 1) as usize;
+                    if let Some(slot) = holder.get_mut(j) {
+                        *slot = i;
+                    }
+                }
+            }
+            for (slot, &i) in holder.iter().enumerate() {
+                slot_of[i] = Some(slot as u32);
+            }
+            let mut group_of = Vec::with_capacity(n);
+            for e in examples {
+                let Some(g) = e.group() else { break };
+                let next = groups.len() as u32;
+                group_of.push(*groups.entry(g.to_string()).or_insert(next));
+            }
+            if group_of.len() == n {
+                sample_groups = Some(holder.iter().map(|&i| group_of[i]).collect());
+            }
+        }
+        let chunks =
+            crate::parallel::split_by_weight(n, parts, |i| input_bytes(examples[i]).max(1));
+        let gathered = crate::parallel::map_in_order(&chunks, |range| -> Result<FitState> {
+            let mut state = FitState::new(self.settings, self.limits, bytes);
+            state.planned = Some(slot_of[range.clone()].to_vec());
+            state.vocabulary_share = chunks.len();
+            let chunk = &examples[range.clone()];
+            // The first chunk's vocabulary takes in the others': room for every bigram.
+            let chunk_bytes: u64 = match range.start {
+                0 => bytes,
+                _ => chunk.iter().map(|e| input_bytes(e)).sum(),
+            };
+            state
+                .vocabulary
+                .reserve_bigrams((chunk_bytes / 15) as usize);
+            for example in chunk {
+                state.add(example)?;
+            }
+            Ok(state)
+        });
+        let mut states = gathered.into_iter();
+        let mut merged: FitState = states.next()?.ok()?;
+        merged.vocabulary_share = 1;
+        for other in states {
+            merged.absorb(other.ok()?);
+        }
+        merged
+            .limits
+            .check_gathering(
+                merged.vocabulary.len(),
+                merged.labels.len(),
+                n as u64,
+                bytes,
+            )
+            .ok()?;
+        // The sampled rows in the order of their slots, as the reservoir holds them.
+        let mut order: Vec<usize> = (0..merged.planned_slots.len()).collect();
+        order.sort_unstable_by_key(|&r| merged.planned_slots[r]);
+        let mut sample = Sample::default();
+        for r in order {
+            let (start, end, c) = merged.sample.rows[r];
+            sample.push(&merged.sample.occurrences[start as usize..end as usize], c);
+        }
+        merged.sample = sample;
+        merged.sample_groups = sample_groups;
+        merged.groups = groups;
+        merged.planned = None;
+        Some(merged.finish())
     }
 
     /// Trains a classifier from a stream of examples, such as an
@@ -341,6 +463,14 @@ struct FitState {
     rng: SplitMix64,
     scratch: Scratch,
     occurrences: Vec<FeatureId>,
+    /// For a chunk of a split fit ([`Trainer::fit_in_chunks`]): the calibration slot each of
+    /// its examples takes in the whole fit's sample (`None`: not sampled), which replaces the
+    /// reservoir; and the slots of the rows sampled so far.
+    planned: Option<Vec<Option<u32>>>,
+    planned_slots: Vec<u32>,
+    /// The vocabulary is counted this many times over against the memory limit: a chunk's
+    /// vocabulary stands for each of the chunks gathered at once.
+    vocabulary_share: usize,
 }
 
 /// The examples kept for calibration (a reservoir sample): each one's feature occurrences as
@@ -355,6 +485,12 @@ struct Sample {
 }
 
 impl Sample {
+    /// The number of feature occurrences of example `i`.
+    fn len(&self, i: usize) -> usize {
+        let (start, end, _) = self.rows[i];
+        (end - start) as usize
+    }
+
     fn push(&mut self, occurrences: &[FeatureId], class: usize) {
         let start = self.occurrences.len() as u32;
         self.occurrences.extend_from_slice(occurrences);
@@ -401,6 +537,9 @@ impl FitState {
             rng: SplitMix64::new(settings.seed),
             scratch: Scratch::default(),
             occurrences: Vec::new(),
+            planned: None,
+            planned_slots: Vec::new(),
+            vocabulary_share: 1,
         }
     }
 
@@ -437,7 +576,7 @@ impl FitState {
         let counts = &mut self.counts[c];
         if counts.len() < self.vocabulary.len() {
             self.limits.check_gathering(
-                self.vocabulary.len(),
+                self.vocabulary.len().saturating_mul(self.vocabulary_share),
                 self.labels.len(),
                 self.seen + 1,
                 self.input_bytes.max(self.seen_bytes),
@@ -448,8 +587,13 @@ impl FitState {
             counts[f as usize] += 1;
         }
         self.docs[c] += 1;
-        // Reservoir sample of examples for calibration.
-        if self.settings.calibration_folds >= 2 {
+        if let (Some(plan), true) = (&self.planned, self.settings.calibration_folds >= 2) {
+            if let Some(&Some(slot)) = plan.get(self.seen as usize) {
+                self.sample.push(&self.occurrences, c);
+                self.planned_slots.push(slot);
+            }
+        } else if self.settings.calibration_folds >= 2 {
+            // Reservoir sample of examples for calibration.
             let group = match example.group() {
                 Some(g) => {
                     let next = self.groups.len() as u32;
@@ -481,6 +625,48 @@ impl FitState {
         }
         self.seen += 1;
         Ok(())
+    }
+
+    /// Adds the examples `other` gathered (a later chunk of the same fit) to these: its
+    /// vocabulary, counts, documents and sampled rows, in this vocabulary's feature ids.
+    fn absorb(&mut self, other: FitState) {
+        let features = self.vocabulary.absorb(&other.vocabulary);
+        let classes: Vec<usize> = other
+            .labels
+            .iter()
+            .map(|label| match self.labels.iter().position(|l| l == label) {
+                Some(c) => c,
+                None => {
+                    self.labels.push(label.clone());
+                    self.counts.push(Vec::new());
+                    self.docs.push(0);
+                    self.labels.len() - 1
+                }
+            })
+            .collect();
+        for (other_counts, &c) in other.counts.iter().zip(&classes) {
+            let counts = &mut self.counts[c];
+            counts.resize(self.vocabulary.len(), 0);
+            for (&f, &k) in features.iter().zip(other_counts) {
+                counts[f as usize] += k;
+            }
+        }
+        for (&docs, &c) in other.docs.iter().zip(&classes) {
+            self.docs[c] += docs;
+        }
+        let mut mapped = Vec::new();
+        for (&(start, end, c), &slot) in other.sample.rows.iter().zip(&other.planned_slots) {
+            mapped.clear();
+            mapped.extend(
+                other.sample.occurrences[start as usize..end as usize]
+                    .iter()
+                    .map(|&f| features[f as usize]),
+            );
+            self.sample.push(&mapped, classes[c]);
+            self.planned_slots.push(slot);
+        }
+        self.seen += other.seen;
+        self.seen_bytes += other.seen_bytes;
     }
 
     fn finish(mut self) -> Result<Classifier> {
@@ -595,14 +781,45 @@ fn calibrate(
     for (i, &fold) in folds.iter().enumerate() {
         by_fold[fold].push(i);
     }
+    // Every quantity of the out-of-fold scores is the fold's own, so groups of folds are scored
+    // apart (on several cores with the `rayon` feature) and their scores joined in fold order.
+    let groups = crate::parallel::split_by_weight(k, crate::parallel::workers(), |g| {
+        by_fold[g].iter().map(|&i| sample.len(i) as u64).sum()
+    });
+    let scores: Vec<f64> = crate::parallel::map_in_order(&groups, |group| {
+        out_of_fold_scores(
+            nb,
+            sample,
+            classes,
+            remap,
+            &by_fold[group.clone()],
+            settings,
+        )
+    })
+    .concat();
+    let scored_classes: Vec<usize> = by_fold.iter().flatten().map(|&i| classes[i]).collect();
+    fit_temperature(&scores, nb.n_classes(), &scored_classes)
+}
+
+/// The out-of-fold scores of the sampled examples of `folds` (each a list of examples, whose
+/// classes are `classes`), fold after fold.
+fn out_of_fold_scores(
+    nb: &NaiveBayes,
+    sample: &Sample,
+    classes: &[usize],
+    remap: &[Option<FeatureId>],
+    folds: &[Vec<usize>],
+    settings: &Settings,
+) -> Vec<f64> {
     // The rows as sorted sparse counts in the final feature ids, fold after fold (the order of
     // the scores), in one arena in that order: scoring visits them in order, many times.
-    let mut pairs: Vec<(FeatureId, u32)> = Vec::with_capacity(sample.occurrences.len());
-    let mut bounds = Vec::with_capacity(classes.len());
-    let mut fold_ends = Vec::with_capacity(k);
-    let mut scored_classes = Vec::with_capacity(classes.len());
+    let n_rows = folds.iter().map(Vec::len).sum();
+    let mut pairs: Vec<(FeatureId, u32)> = Vec::new();
+    let mut bounds = Vec::with_capacity(n_rows);
+    let mut fold_ends = Vec::with_capacity(folds.len());
+    let mut row_classes = Vec::with_capacity(n_rows);
     let mut ids: Vec<FeatureId> = Vec::new();
-    for members in &by_fold {
+    for members in folds {
         for &i in members {
             let (start, end, _) = sample.rows[i];
             ids.clear();
@@ -620,15 +837,14 @@ fn calibrate(
                 }
             }
             bounds.push(first..pairs.len());
-            scored_classes.push(classes[i]);
+            row_classes.push(classes[i]);
         }
         fold_ends.push(bounds.len());
     }
-    let rows: Vec<_> = (bounds.into_iter().zip(&scored_classes))
+    let rows: Vec<_> = (bounds.into_iter().zip(&row_classes))
         .map(|(range, &c)| (&pairs[range], c))
         .collect();
-    let scores = nb.out_of_fold_scores(&rows, &fold_ends, settings.features.min_count);
-    fit_temperature(&scores, nb.n_classes(), &scored_classes)
+    nb.out_of_fold_scores(&rows, &fold_ends, settings.features.min_count)
 }
 
 /// Whether `groups` (one per sampled row) can serve as calibration folds: at least two groups,
@@ -1261,5 +1477,159 @@ impl Prediction {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::SplitMix64;
+
+    /// `n` short notes over a small vocabulary (so that chunks share most terms and each also
+    /// has some of its own), with labels that first appear at different places and, if
+    /// `grouped`, a group each.
+    fn notes(n: usize, labels: &[&str], grouped: bool, seed: u64) -> Vec<Example> {
+        const WORDS: [&str; 24] = [
+            "we",
+            "worked",
+            "together",
+            "at",
+            "acme",
+            "save",
+            "15%",
+            "on",
+            "your",
+            "cloud",
+            "bill",
+            "loved",
+            "post",
+            "about",
+            "hiring",
+            "studied",
+            "Studies",
+            "ERP",
+            "optimisation",
+            "services",
+            "met",
+            "conference",
+            "https://x.example",
+            "€5,000",
+        ];
+        let mut rng = SplitMix64::new(seed);
+        (0..n)
+            .map(|i| {
+                let len = 1 + rng.below(9) as usize;
+                let mut text: Vec<String> = (0..len)
+                    .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize].to_string())
+                    .collect();
+                // Words of their own, so that later chunks bring new terms and raw forms.
+                text.push(format!("name{}", i % 97));
+                text.push(format!("Naming{}", i % 13));
+                // The last label first appears two thirds of the way in.
+                let label = match i * 3 / n {
+                    2 => labels[i % labels.len()],
+                    _ => labels[i % (labels.len() - 1)],
+                };
+                let e = Example::new(text.join(" "), label);
+                match grouped {
+                    true => e.with_group(format!("voice {}", i % 7)),
+                    false => e,
+                }
+            })
+            .collect()
+    }
+
+    fn bytes(examples: &[Example]) -> u64 {
+        examples.iter().map(input_bytes).sum()
+    }
+
+    #[test]
+    fn chunks_gathered_apart_give_the_model_of_one_pass() {
+        let three = ["sales", "known-contact", "personal"];
+        let four = ["a", "b", "c", "d"];
+        let cases: Vec<(Trainer, Vec<Example>)> = vec![
+            (Trainer::new(), notes(300, &three, true, 1)),
+            (Trainer::new(), notes(300, &three, false, 2)),
+            (Trainer::new().min_count(2), notes(400, &four, false, 3)),
+            (
+                Trainer::new().ngram_range(1, 3),
+                notes(250, &three, true, 4),
+            ),
+            (
+                Trainer::new().ngram_range(2, 2).min_count(3),
+                notes(250, &three, false, 5),
+            ),
+            (
+                Trainer::new().calibration_folds(0),
+                notes(200, &four, false, 6),
+            ),
+            (
+                Trainer::new()
+                    .kind(NaiveBayesKind::Complement)
+                    .calibration_folds(3),
+                notes(200, &three, true, 7),
+            ),
+        ];
+        for (case, (trainer, examples)) in cases.iter().enumerate() {
+            let refs: Vec<&Example> = examples.iter().collect();
+            let one_pass = trainer
+                .fit_in_one_pass(examples.iter(), bytes(examples))
+                .unwrap();
+            for parts in [2, 3, 5] {
+                let chunked = trainer
+                    .fit_in_chunks(&refs, parts, bytes(examples))
+                    .expect("nothing refuses these chunks")
+                    .unwrap();
+                assert!(chunked == one_pass, "case {case}, {parts} chunks");
+                assert_eq!(
+                    chunked.temperature().to_bits(),
+                    one_pass.temperature().to_bits()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_sample_for_calibration_as_the_reservoir_does() {
+        // More examples than the calibration sample holds: the reservoir replaces some.
+        let examples = notes(MAX_CALIBRATION_EXAMPLES + 3_000, &["x", "y", "z"], false, 8);
+        let refs: Vec<&Example> = examples.iter().collect();
+        let trainer = Trainer::new().calibration_folds(3);
+        let one_pass = trainer
+            .fit_in_one_pass(&examples, bytes(&examples))
+            .unwrap();
+        let chunked = trainer
+            .fit_in_chunks(&refs, 3, bytes(&examples))
+            .expect("nothing refuses these chunks")
+            .unwrap();
+        assert!(chunked == one_pass);
+        assert_eq!(
+            chunked.temperature().to_bits(),
+            one_pass.temperature().to_bits()
+        );
+    }
+
+    #[test]
+    fn chunks_leave_errors_to_the_one_pass() {
+        let three = ["sales", "known-contact", "personal"];
+        let mut examples = notes(120, &three, false, 9);
+        let refs: Vec<&Example> = examples.iter().collect();
+        // Over the memory limit: refused by a chunk (or once merged), so the caller makes the
+        // one pass, which names the example where the limit is crossed.
+        let small = Trainer::new().max_memory(4_000);
+        assert!(small.fit_in_chunks(&refs, 2, bytes(&examples)).is_none());
+        let one_pass = small
+            .fit_in_one_pass(&examples, bytes(&examples))
+            .unwrap_err();
+        assert!(
+            matches!(one_pass.kind(), ErrorKind::MemoryLimit { .. }),
+            "{one_pass}"
+        );
+        // An empty label anywhere: the one pass reports it (with any error before it).
+        examples[100] = Example::new("fine words", " ");
+        let refs: Vec<&Example> = examples.iter().collect();
+        assert!(Trainer::new()
+            .fit_in_chunks(&refs, 2, bytes(&examples))
+            .is_none());
     }
 }

@@ -880,6 +880,16 @@ impl Vocabulary {
             .map(|ngram| {
                 mapped.clear();
                 mapped.extend(ngram.iter().map(|&t| term_map[t as usize]));
+                if let (&[a, b], true) = (mapped.as_slice(), self.bigram_block.is_empty()) {
+                    // Every bigram is in the hash map: one probe finds or adds it.
+                    let next = self.len() as FeatureId;
+                    let (id, new) = self.bigram_index.get_or_insert(a, b, next);
+                    if new {
+                        self.ngram_terms.extend_from_slice(&mapped);
+                        self.ngram_start.push(self.ngram_terms.len() as u32);
+                    }
+                    return id;
+                }
                 match self.lookup_ngram(&mapped) {
                     Some(id) => id,
                     None => self.insert_feature(&mapped),

@@ -79,6 +79,7 @@ mod limits;
 pub mod linkedin;
 mod lookup;
 mod naive_bayes;
+mod parallel;
 mod persist;
 mod pretrained;
 pub mod review;
