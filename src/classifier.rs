@@ -247,6 +247,13 @@ impl Trainer {
 
     /// Trains a classifier on `examples`. Any label set with at least two labels works.
     ///
+    /// With the `rayon` feature, a training set of at least 512 KiB of text is read in chunks
+    /// on rayon's threads and merged, and calibration scores its folds in parallel: the same
+    /// model, to the last bit, as in one thread (which the errors below also follow: a chunk
+    /// that meets one leaves the data to one pass, which reports it where it occurs). Memory
+    /// is then about one vocabulary per chunk until they are merged; the memory limit counts
+    /// each chunk's vocabulary once per chunk.
+    ///
     /// # Errors
     /// - [`ErrorKind::InvalidParameter`] for a setting out of range;
     /// - [`ErrorKind::TooManyLabels`] for more distinct labels than [`Trainer::max_labels`];

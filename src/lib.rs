@@ -44,12 +44,13 @@
 //! gives the tables and the reasons.
 //!
 //! ## Performance
-//! On text the model has never seen, about 2.2 µs per SMS-length message and 3.6 µs per
-//! connection note on one core of a shared 2-core development machine (0.6 µs and 1.9 µs when one
-//! string is classified again and again, all in cache); `cargo bench --bench pipeline` measures
-//! both and the README gives the table. A [`Prediction`] holds no vectors (for up to four
-//! labels); evidence costs only when asked for. Reuse one [`Classifier`] (cloning is cheap);
-//! [`Classifier::classify_batch`] uses every core with the `rayon` feature.
+//! On text the model has never seen, about 1.6–1.8 µs per SMS-length message and 2.1–2.2 µs per
+//! connection note on one core of a shared 2-core development machine (less when one string is
+//! classified again and again, all in cache); `cargo bench --bench pipeline` measures both and
+//! the README gives the table and the commands. A [`Prediction`] holds no vectors (for up to
+//! four labels); evidence costs only when asked for. Reuse one [`Classifier`] (cloning is
+//! cheap); [`Classifier::classify_batch`] and [`Trainer::fit`] use every core with the `rayon`
+//! feature.
 //!
 //! ## Untrusted input
 //! No function panics on any text: empty, huge, binary-looking, any script, emoji. Time is linear
@@ -60,7 +61,9 @@
 //! ([`Trainer::max_labels`], [`Trainer::max_memory`]; the README's "Limits").
 //!
 //! ## Crate features
-//! - `rayon` (off by default): [`Classifier::classify_batch`] on every core.
+//! - `rayon` (off by default): [`Classifier::classify_batch`] on every core, and
+//!   [`Trainer::fit`] reads and calibrates on every core (the same model as in one thread). The
+//!   library starts no thread without it.
 //! - `cli` (off by default): builds the `nopitch` command (`cargo install --path . --features
 //!   cli`); the library itself does not use it.
 
