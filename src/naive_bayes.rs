@@ -370,7 +370,8 @@ impl NaiveBayes {
     /// fold; `fold_ends[g]` is the end of fold `g` in `rows` (increasing, the last one
     /// `rows.len()`). Returns `n_classes` scores per row, in the order of `rows`.
     ///
-    /// The vocabulary is taken in blocks of [`FEATURE_BLOCK`] features, and each block fold by
+    /// The vocabulary is taken in blocks of [`FEATURE_BLOCK`] features (fewer with more than
+    /// three labels: [`FEATURE_BLOCK_CELLS`]), and each block fold by
     /// fold: the fold's counts of the block's features, which of them its model keeps and with
     /// what weights, then its rows' sums, each row resuming where the last block left it. What a
     /// block touches stays in the CPU cache, where holding out one fold at a time over the whole
@@ -383,7 +384,8 @@ impl NaiveBayes {
         fold_ends: &[usize],
         min_count: u64,
     ) -> Vec<f64> {
-        self.out_of_fold_scores_in_blocks(rows, fold_ends, min_count, FEATURE_BLOCK)
+        let block = FEATURE_BLOCK.min(FEATURE_BLOCK_CELLS / self.n_classes.max(1));
+        self.out_of_fold_scores_in_blocks(rows, fold_ends, min_count, block)
     }
 
     /// [`NaiveBayes::out_of_fold_scores`] with blocks of `block` features (the tests try several).
@@ -992,6 +994,11 @@ impl LnAlpha {
 /// 2,048 and 8,192 features were slower, as were 131,072 and no blocks at all.
 /// `examples/fit_time` times whole fits.
 const FEATURE_BLOCK: usize = 32768;
+
+/// Cells (features × labels) per block at most: with many labels a block holds fewer features,
+/// so that its scratch stays about the size it has for three (2.4 MB rather than 134 MB for
+/// 256 labels, for each group of folds scored at once).
+const FEATURE_BLOCK_CELLS: usize = 3 * FEATURE_BLOCK;
 
 /// Size of the table of [`LnAlpha`]: calibration takes a logarithm per feature and fold.
 const HELD_OUT_LN_TABLE: usize = 4096;
