@@ -33,6 +33,11 @@ pub const MAX_CALIBRATION_EXAMPLES: usize = 20_000;
 /// bytes of text, gathered on several cores (smaller training sets are gathered in one pass).
 const MIN_CHUNK_BYTES: u64 = 256 * 1024;
 
+/// Training sets with more labels are gathered in one pass: each chunk keeps a count per label
+/// for every feature it sees, so with many labels the chunks' tables, not the text, would take
+/// the memory (for 256 labels, one copy of the table per chunk).
+const MAX_CHUNKED_LABELS: usize = 16;
+
 /// Every setting of a classifier, stored with the model so a model is always applied with the
 /// tokenizer and features it was trained with.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -247,12 +252,12 @@ impl Trainer {
 
     /// Trains a classifier on `examples`. Any label set with at least two labels works.
     ///
-    /// With the `rayon` feature, a training set of at least 512 KiB of text is read in chunks
-    /// on rayon's threads and merged, and calibration scores its folds in parallel: the same
-    /// model, to the last bit, as in one thread (which the errors below also follow: a chunk
-    /// that meets one leaves the data to one pass, which reports it where it occurs). Memory
-    /// is then about one vocabulary per chunk until they are merged; the memory limit counts
-    /// each chunk's vocabulary once per chunk.
+    /// With the `rayon` feature, a training set of at least 512 KiB of text and at most 16
+    /// labels is read in chunks on rayon's threads and merged, and calibration scores its
+    /// folds in parallel: the same model, to the last bit, as in one thread (which the errors
+    /// below also follow: a chunk that meets one leaves the data to one pass, which reports it
+    /// where it occurs). Memory is then about one vocabulary per chunk until they are merged;
+    /// the memory limit counts each chunk's vocabulary once per chunk.
     ///
     /// # Errors
     /// - [`ErrorKind::InvalidParameter`] for a setting out of range;
@@ -295,7 +300,7 @@ impl Trainer {
         }
         self.limits.check_labels(labels.len(), rows, None)?;
         let parts = crate::parallel::workers();
-        if parts > 1 && bytes >= 2 * MIN_CHUNK_BYTES {
+        if parts > 1 && bytes >= 2 * MIN_CHUNK_BYTES && labels.len() <= MAX_CHUNKED_LABELS {
             let examples: Vec<&Example> = examples.clone().collect();
             let parts = parts.min((bytes / MIN_CHUNK_BYTES) as usize);
             if let Some(fitted) = self.fit_in_chunks(&examples, parts, bytes) {
