@@ -384,8 +384,14 @@ impl NaiveBayes {
         fold_ends: &[usize],
         min_count: u64,
     ) -> Vec<f64> {
-        let block = FEATURE_BLOCK.min(FEATURE_BLOCK_CELLS / self.n_classes.max(1));
-        self.out_of_fold_scores_in_blocks(rows, fold_ends, min_count, block)
+        // A constant block for the usual label counts lets the compiler fold it in.
+        match self.n_classes {
+            0..=3 => self.out_of_fold_scores_in_blocks(rows, fold_ends, min_count, FEATURE_BLOCK),
+            n => {
+                let block = FEATURE_BLOCK_CELLS / n;
+                self.out_of_fold_scores_in_blocks(rows, fold_ends, min_count, block)
+            }
+        }
     }
 
     /// [`NaiveBayes::out_of_fold_scores`] with blocks of `block` features (the tests try several).
