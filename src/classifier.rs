@@ -252,12 +252,13 @@ impl Trainer {
 
     /// Trains a classifier on `examples`. Any label set with at least two labels works.
     ///
-    /// With the `rayon` feature, a training set of at least 512 KiB of text and at most 16
-    /// labels is read in chunks on rayon's threads and merged, and calibration scores its
-    /// folds in parallel: the same model, to the last bit, as in one thread (which the errors
-    /// below also follow: a chunk that meets one leaves the data to one pass, which reports it
-    /// where it occurs). Memory is then about one vocabulary per chunk until they are merged;
-    /// the memory limit counts each chunk's vocabulary once per chunk.
+    /// With the `rayon` feature, calibration scores groups of folds in parallel, and a training
+    /// set of at least 512 KiB (texts and labels) with at most 16 labels is read in chunks on
+    /// rayon's threads and merged: the same model, to the last bit, as in one thread. Errors
+    /// are the same too: a chunk that meets one leaves the data to one pass, which reports it
+    /// where it occurs. Memory is then about one vocabulary per chunk; the memory limit counts
+    /// each chunk's vocabulary once per chunk, and while the chunks are merged the total can
+    /// pass it by about one chunk's share.
     ///
     /// # Errors
     /// - [`ErrorKind::InvalidParameter`] for a setting out of range;
@@ -347,10 +348,10 @@ impl Trainer {
         }
         let n = examples.len();
         // The calibration sample: the slot each example ends in, as the reservoir would fill
-        // it (same draws, same order), and the groups of the sampled examples.
-        let mut slot_of: Vec<Option<u32>> = vec![None; n];
+        // it (same draws, same order), and the groups of the sampled examples, numbered as the
+        // one pass numbers them.
+        let mut plan: Option<Vec<Option<u32>>> = None;
         let mut sample_groups = None;
-        let mut groups: rustc_hash::FxHashMap<String, u32> = Default::default();
         if self.settings.calibration_folds >= 2 {
             let mut holder: Vec<usize> = Vec::with_capacity(n.min(MAX_CALIBRATION_EXAMPLES));
             let mut rng = SplitMix64::new(self.settings.seed);
@@ -364,14 +365,17 @@ impl Trainer {
                     }
                 }
             }
+            let mut slot_of = vec![None; n];
             for (slot, &i) in holder.iter().enumerate() {
                 slot_of[i] = Some(slot as u32);
             }
+            plan = Some(slot_of);
+            let mut groups: rustc_hash::FxHashMap<&str, u32> = Default::default();
             let mut group_of = Vec::with_capacity(n);
             for e in examples {
                 let Some(g) = e.group() else { break };
                 let next = groups.len() as u32;
-                group_of.push(*groups.entry(g.to_string()).or_insert(next));
+                group_of.push(*groups.entry(g).or_insert(next));
             }
             if group_of.len() == n {
                 sample_groups = Some(holder.iter().map(|&i| group_of[i]).collect());
@@ -379,9 +383,9 @@ impl Trainer {
         }
         let chunks =
             crate::parallel::split_by_weight(n, parts, |i| input_bytes(examples[i]).max(1));
-        let gathered = crate::parallel::map_in_order(&chunks, |range| -> Result<FitState> {
+        let gathered = crate::parallel::try_map_in_order(&chunks, |range| -> Result<FitState> {
             let mut state = FitState::new(self.settings, self.limits, bytes);
-            state.planned = Some(slot_of[range.clone()].to_vec());
+            state.planned = plan.as_ref().map(|slots| slots[range.clone()].to_vec());
             state.vocabulary_share = chunks.len();
             let chunk = &examples[range.clone()];
             // The first chunk's vocabulary takes in the others': room for every bigram.
@@ -397,11 +401,12 @@ impl Trainer {
             }
             Ok(state)
         });
-        let mut states = gathered.into_iter();
-        let mut merged: FitState = states.next()?.ok()?;
+        // A chunk that met an error (the others stop early) leaves the data to the one pass.
+        let mut states = gathered.ok()?.into_iter();
+        let mut merged: FitState = states.next()?;
         merged.vocabulary_share = 1;
         for other in states {
-            merged.absorb(other.ok()?);
+            merged.absorb(other);
         }
         merged
             .limits
@@ -422,8 +427,6 @@ impl Trainer {
         }
         merged.sample = sample;
         merged.sample_groups = sample_groups;
-        merged.groups = groups;
-        merged.planned = None;
         Some(merged.finish())
     }
 
@@ -483,6 +486,8 @@ struct FitState {
     /// The vocabulary is counted this many times over against the memory limit: a chunk's
     /// vocabulary stands for each of the chunks gathered at once.
     vocabulary_share: usize,
+    /// Groups of folds calibration scores apart (one per worker).
+    calibration_parts: usize,
 }
 
 /// The examples kept for calibration (a reservoir sample): each one's feature occurrences as
@@ -552,6 +557,7 @@ impl FitState {
             planned: None,
             planned_slots: Vec::new(),
             vocabulary_share: 1,
+            calibration_parts: crate::parallel::workers(),
         }
     }
 
@@ -748,6 +754,7 @@ impl FitState {
             &remap,
             self.sample_groups.as_deref(),
             &self.settings,
+            self.calibration_parts,
         );
 
         Ok(Classifier {
@@ -777,6 +784,7 @@ fn calibrate(
     remap: &[Option<FeatureId>],
     groups: Option<&[u32]>,
     settings: &Settings,
+    parts: usize,
 ) -> f64 {
     let k = settings.calibration_folds;
     if k < 2 || classes.len() < k || classes.iter().all(|&c| c == classes[0]) {
@@ -795,7 +803,7 @@ fn calibrate(
     }
     // Every quantity of the out-of-fold scores is the fold's own, so groups of folds are scored
     // apart (on several cores with the `rayon` feature) and their scores joined in fold order.
-    let groups = crate::parallel::split_by_weight(k, crate::parallel::workers(), |g| {
+    let groups = crate::parallel::split_by_weight(k, parts, |g| {
         by_fold[g].iter().map(|&i| sample.len(i) as u64).sum()
     });
     let scores: Vec<f64> = crate::parallel::map_in_order(&groups, |group| {
@@ -1596,6 +1604,40 @@ mod tests {
                 assert_eq!(
                     chunked.temperature().to_bits(),
                     one_pass.temperature().to_bits()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn calibration_scores_groups_of_folds_as_it_scores_them_all_at_once() {
+        let three = ["sales", "known-contact", "personal"];
+        let cases = [
+            (Trainer::new(), notes(300, &three, true, 11)),
+            (Trainer::new().min_count(2), notes(300, &three, false, 12)),
+            (
+                Trainer::new().calibration_folds(7),
+                notes(200, &["a", "b"], false, 13),
+            ),
+        ];
+        for (case, (trainer, examples)) in cases.iter().enumerate() {
+            let fit = |parts: usize| {
+                let mut state = FitState::new(trainer.settings, trainer.limits, bytes(examples));
+                state.calibration_parts = parts;
+                for e in examples {
+                    state.add(e).unwrap();
+                }
+                state.finish().unwrap()
+            };
+            let all_at_once = fit(1);
+            assert_ne!(all_at_once.temperature(), 1.0, "case {case} calibrates");
+            for parts in [2, 3, 10, 64] {
+                let grouped = fit(parts);
+                assert!(grouped == all_at_once, "case {case}, {parts} groups");
+                assert_eq!(
+                    grouped.temperature().to_bits(),
+                    all_at_once.temperature().to_bits(),
+                    "case {case}, {parts} groups"
                 );
             }
         }

@@ -65,7 +65,7 @@
 //!   [`Trainer::fit`] reads and calibrates on every core (the same model as in one thread). The
 //!   library starts no thread without it.
 //! - `cli` (off by default): builds the `nopitch` command (`cargo install --path . --features
-//!   cli`); the library itself does not use it.
+//!   cli`) with its own dependencies, and turns on `rayon` (the command trains on every core).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

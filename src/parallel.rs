@@ -34,6 +34,26 @@ where
     }
 }
 
+/// `f` of each item, in the items' order, or the first error (with the `rayon` feature, the
+/// items not yet started are then skipped).
+pub(crate) fn try_map_in_order<T, R, E, F>(items: &[T], f: F) -> Result<Vec<R>, E>
+where
+    T: Sync,
+    R: Send,
+    E: Send,
+    F: Fn(&T) -> Result<R, E> + Sync + Send,
+{
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        items.par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "rayon"))]
+    {
+        items.iter().map(f).collect()
+    }
+}
+
 /// `0..n` cut into at most `parts` contiguous ranges of about equal `weight` (each range
 /// non-empty), in order.
 pub(crate) fn split_by_weight(
@@ -89,5 +109,8 @@ mod tests {
             vec![0..2, 2..4]
         );
         assert_eq!(map_in_order(&[1, 2, 3], |x| x * 10), vec![10, 20, 30]);
+        let halve = |x: &i32| if x % 2 == 0 { Ok(x / 2) } else { Err(*x) };
+        assert_eq!(try_map_in_order(&[2, 4, 6], halve), Ok(vec![1, 2, 3]));
+        assert_eq!(try_map_in_order(&[2, 3, 6], halve), Err(3));
     }
 }
