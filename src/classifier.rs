@@ -258,7 +258,9 @@ impl Trainer {
     /// are the same too: a chunk that meets one leaves the data to one pass, which reports it
     /// where it occurs. Memory is then about one vocabulary per chunk; the memory limit counts
     /// each chunk's vocabulary once per chunk, and while the chunks are merged the total can
-    /// pass it by about one chunk's share.
+    /// pass it by about one chunk's share. Merging is one thread's work, in proportion to the
+    /// features the chunks do not share: on text whose chunks share little vocabulary (random
+    /// strings, identifiers) it can cost what the chunks saved, or more.
     ///
     /// # Errors
     /// - [`ErrorKind::InvalidParameter`] for a setting out of range;
