@@ -1,4 +1,5 @@
 //! Training and persistence: fit on the shipped dataset, save and load the pretrained model.
+//! `cargo bench --bench train` trains in one thread; with `--features rayon`, on every core.
 
 use std::hint::black_box;
 
