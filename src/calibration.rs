@@ -34,7 +34,8 @@ pub(crate) fn fit_temperature(scores: &[f64], n_classes: usize, classes: &[usize
         for (s, &y) in shifted.chunks_exact(n_classes).zip(classes) {
             let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
             for &v in s {
-                let w = (beta * v).exp();
+                // The row's maximum (shifted to 0) weighs exactly 1: no `exp` for it.
+                let w = if v == 0.0 { 1.0 } else { (beta * v).exp() };
                 z += w;
                 m1 += w * v;
                 m2 += w * v * v;
