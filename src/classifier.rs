@@ -1565,6 +1565,16 @@ mod tests {
         examples.iter().map(input_bytes).sum()
     }
 
+    /// The same model, and the same temperature to the bit.
+    fn assert_same(a: &Classifier, b: &Classifier, what: &str) {
+        assert!(a == b, "{what}");
+        assert_eq!(
+            a.temperature().to_bits(),
+            b.temperature().to_bits(),
+            "{what}"
+        );
+    }
+
     #[test]
     fn chunks_gathered_apart_give_the_model_of_one_pass() {
         let three = ["sales", "known-contact", "personal"];
@@ -1602,11 +1612,7 @@ mod tests {
                     .fit_in_chunks(&refs, parts, bytes(examples))
                     .expect("nothing refuses these chunks")
                     .unwrap();
-                assert!(chunked == one_pass, "case {case}, {parts} chunks");
-                assert_eq!(
-                    chunked.temperature().to_bits(),
-                    one_pass.temperature().to_bits()
-                );
+                assert_same(&chunked, &one_pass, &format!("case {case}, {parts} chunks"));
             }
         }
     }
@@ -1634,13 +1640,8 @@ mod tests {
             let all_at_once = fit(1);
             assert_ne!(all_at_once.temperature(), 1.0, "case {case} calibrates");
             for parts in [2, 3, 10, 64] {
-                let grouped = fit(parts);
-                assert!(grouped == all_at_once, "case {case}, {parts} groups");
-                assert_eq!(
-                    grouped.temperature().to_bits(),
-                    all_at_once.temperature().to_bits(),
-                    "case {case}, {parts} groups"
-                );
+                let what = format!("case {case}, {parts} groups");
+                assert_same(&fit(parts), &all_at_once, &what);
             }
         }
     }
@@ -1658,11 +1659,7 @@ mod tests {
             .fit_in_chunks(&refs, 3, bytes(&examples))
             .expect("nothing refuses these chunks")
             .unwrap();
-        assert!(chunked == one_pass);
-        assert_eq!(
-            chunked.temperature().to_bits(),
-            one_pass.temperature().to_bits()
-        );
+        assert_same(&chunked, &one_pass, "a reservoir that replaces");
     }
 
     #[test]
