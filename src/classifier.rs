@@ -504,8 +504,8 @@ struct Sample {
 }
 
 impl Sample {
-    /// The number of feature occurrences of example `i`.
-    fn len(&self, i: usize) -> usize {
+    /// The number of feature occurrences of sampled example `i`.
+    fn row_len(&self, i: usize) -> usize {
         let (start, end, _) = self.rows[i];
         (end - start) as usize
     }
@@ -806,7 +806,7 @@ fn calibrate(
     // Every quantity of the out-of-fold scores is the fold's own, so groups of folds are scored
     // apart (on several cores with the `rayon` feature) and their scores joined in fold order.
     let groups = crate::parallel::split_by_weight(k, parts, |g| {
-        by_fold[g].iter().map(|&i| sample.len(i) as u64).sum()
+        by_fold[g].iter().map(|&i| sample.row_len(i) as u64).sum()
     });
     let scores: Vec<f64> = crate::parallel::map_in_order(&groups, |group| {
         out_of_fold_scores(
@@ -836,7 +836,8 @@ fn out_of_fold_scores(
     // The rows as sorted sparse counts in the final feature ids, fold after fold (the order of
     // the scores), in one arena in that order: scoring visits them in order, many times.
     let n_rows = folds.iter().map(Vec::len).sum();
-    let mut pairs: Vec<(FeatureId, u32)> = Vec::new();
+    let occurrences = folds.iter().flatten().map(|&i| sample.row_len(i)).sum();
+    let mut pairs: Vec<(FeatureId, u32)> = Vec::with_capacity(occurrences);
     let mut bounds = Vec::with_capacity(n_rows);
     let mut fold_ends = Vec::with_capacity(folds.len());
     let mut row_classes = Vec::with_capacity(n_rows);
