@@ -29,6 +29,18 @@ pub const MIN_SIGNAL_LOG_ODDS: f64 = 1.0;
 /// bounds the memory of streaming training.
 pub const MAX_CALIBRATION_EXAMPLES: usize = 20_000;
 
+/// The calibration sample's slot for the example numbered `seen` (from 0), by reservoir
+/// sampling: each of the first [`MAX_CALIBRATION_EXAMPLES`] takes the next slot, and each later
+/// one replaces a random slot with probability `MAX_CALIBRATION_EXAMPLES / (seen + 1)` (one draw
+/// of `rng` per example past the first ones). Shared by the one pass and the chunks' plan.
+fn reservoir_slot(seen: u64, rng: &mut SplitMix64) -> Option<usize> {
+    if seen < MAX_CALIBRATION_EXAMPLES as u64 {
+        return Some(seen as usize);
+    }
+    let j = rng.below(seen + 1) as usize;
+    (j < MAX_CALIBRATION_EXAMPLES).then_some(j)
+}
+
 /// With the `rayon` feature, training splits its examples into chunks of at least this many
 /// bytes of text, gathered on several cores (smaller training sets are gathered in one pass).
 const MIN_CHUNK_BYTES: u64 = 256 * 1024;
@@ -358,13 +370,10 @@ impl Trainer {
             let mut holder: Vec<usize> = Vec::with_capacity(n.min(MAX_CALIBRATION_EXAMPLES));
             let mut rng = SplitMix64::new(self.settings.seed);
             for i in 0..n {
-                if i < MAX_CALIBRATION_EXAMPLES {
-                    holder.push(i);
-                } else {
-                    let j = rng.below(i as u64 + 1) as usize;
-                    if let Some(slot) = holder.get_mut(j) {
-                        *slot = i;
-                    }
+                match reservoir_slot(i as u64, &mut rng) {
+                    Some(j) if j == holder.len() => holder.push(i),
+                    Some(j) => holder[j] = i,
+                    None => {}
                 }
             }
             let mut slot_of = vec![None; n];
@@ -624,16 +633,12 @@ impl FitState {
             if group.is_none() {
                 self.sample_groups = None;
             }
-            let slot = if self.sample.rows.len() < MAX_CALIBRATION_EXAMPLES {
-                self.sample.push(&self.occurrences, c);
-                Some(self.sample.rows.len() - 1)
-            } else {
-                let j = self.rng.below(self.seen + 1) as usize;
-                (j < MAX_CALIBRATION_EXAMPLES).then(|| {
-                    self.sample.replace(j, &self.occurrences, c);
-                    j
-                })
-            };
+            let slot = reservoir_slot(self.seen, &mut self.rng);
+            match slot {
+                Some(j) if j == self.sample.rows.len() => self.sample.push(&self.occurrences, c),
+                Some(j) => self.sample.replace(j, &self.occurrences, c),
+                None => {}
+            }
             if let (Some(groups), Some(slot), Some(group)) = (&mut self.sample_groups, slot, group)
             {
                 if slot == groups.len() {
