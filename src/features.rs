@@ -941,9 +941,9 @@ impl<'a, F: FnMut(FeatureId)> TokenSink<'a> for TermSink<'_, F> {
     }
 
     #[inline(always)]
-    fn plain_word(&mut self, word: &'a str, _: Range<usize>) {
+    fn plain_word(&mut self, word: &'a str, _: Range<usize>, head: u64) {
         let v = self.vocabulary;
-        let t = match v.raw_index.get(word) {
+        let t = match v.raw_index.get_with_head(word, head) {
             Some(t) => t,
             None => v.stem_term(word, self.stemmer),
         };

@@ -96,6 +96,14 @@ fn load(b: &[u8]) -> u64 {
     }
 }
 
+/// The first eight bytes of `b` (fewer if it is shorter) as a little-endian number,
+/// zero-padded: what a [`StrMap`] slot keeps of a short key, which a tokenizer can read from
+/// the text it scans for [`StrMap::get_with_head`].
+#[inline]
+pub(crate) fn word_head(b: &[u8]) -> u64 {
+    load(b.get(..b.len().min(8)).unwrap_or(&[]))
+}
+
 /// A key as it is stored in a slot (for long keys, without the arena position), and its hash.
 #[derive(Clone, Copy)]
 struct StrKey {
@@ -122,6 +130,22 @@ impl StrKey {
             let hi = (hash as u32 & 0x00FF_FFFF) | (LONG_KEY as u32) << 24;
             StrKey { lo: 0, hi, hash }
         }
+    }
+
+    /// [`StrKey::new`] for a key whose [`word_head`] is known: a key of up to eight bytes is
+    /// then made without reading it again.
+    #[inline(always)]
+    fn with_head(key: &str, head: u64) -> StrKey {
+        let n = key.len();
+        if n <= 8 {
+            let hi = (n as u32) << 24;
+            return StrKey {
+                lo: head,
+                hi,
+                hash: inline_hash(head, hi),
+            };
+        }
+        StrKey::new(key)
     }
 
     fn is_long(&self) -> bool {
@@ -213,8 +237,21 @@ impl StrMap {
         if text.is_empty() {
             return None;
         }
-        let key = StrKey::new(text);
-        let slot = &self.slots[self.find(&key, text)];
+        self.get_keyed(&StrKey::new(text), text)
+    }
+
+    /// [`StrMap::get`] for a `text` whose [`word_head`] is `head`.
+    #[inline(always)]
+    pub(crate) fn get_with_head(&self, text: &str, head: u64) -> Option<u32> {
+        if text.is_empty() {
+            return None;
+        }
+        self.get_keyed(&StrKey::with_head(text, head), text)
+    }
+
+    #[inline(always)]
+    fn get_keyed(&self, key: &StrKey, text: &str) -> Option<u32> {
+        let slot = &self.slots[self.find(key, text)];
         (!slot.is_empty()).then_some(slot.value)
     }
 
@@ -530,6 +567,14 @@ mod tests {
         }
         assert_eq!(m.get("absent"), None);
         assert_eq!(m.get(""), None);
+        for w in words
+            .iter()
+            .map(String::as_str)
+            .chain(["absent", "", "w", "w00000000000"])
+        {
+            let head = word_head(w.as_bytes());
+            assert_eq!(m.get_with_head(w, head), m.get(w), "{w}");
+        }
         assert_eq!(m.insert("w0", 7), Some(0));
         assert_eq!(m.get("w0"), Some(7));
         let mut seen: Vec<(String, u32)> = Vec::new();
