@@ -122,13 +122,21 @@ pub(crate) struct NaiveBayes {
     /// The weights `w_{f,c}`, feature-major, one byte per cell: a weight is `±ln(n + alpha)` for
     /// a count `n`, and code `n` stands for it when `n < ESCAPE` (nearly every cell). Scoring a
     /// text is bound by memory latency, and a table eight times smaller than one of `f64` mostly
-    /// stays in the CPU cache. The weights are the same `f64` values.
+    /// stays in the CPU cache. The weights are the same `f64` values. A row whose first code is
+    /// [`ESCAPE`] has its weights in `escaped`; its other bytes hold its place there when
+    /// `escaped_in_codes`, and are [`ESCAPE`] too otherwise.
     codes: Vec<u8>,
-    /// The weight of each code below [`ESCAPE`].
+    /// The weight of each code below [`ESCAPE`], then 0 for [`ESCAPE`] itself (so that any byte
+    /// indexes it: scoring reads it for an escaped row and discards it).
     code_weights: Vec<f64>,
-    /// The features with a cell coded [`ESCAPE`] (frequent ones: "i", "to", ","), and the full
-    /// row of weights of each.
+    /// The features whose row is escaped (frequent ones: "i", "to", ","), and the full row of
+    /// weights of each.
     escaped: EscapedRows,
+    /// Whether every escaped row's place in `escaped` is written in its codes (2 to 4 classes,
+    /// and few enough escaped rows for the bytes after the first): scoring then reads an escaped
+    /// row without a branch on whether the row is one, which would go either way from one word
+    /// to the next (about half of the occurrences in a note are of escaped features).
+    escaped_in_codes: bool,
     per_token: Vec<f64>,
     bias: Vec<f64>,
 }
@@ -253,6 +261,7 @@ impl NaiveBayes {
             codes: Vec::new(),
             code_weights: Vec::new(),
             escaped: EscapedRows::default(),
+            escaped_in_codes: false,
             per_token: Vec::new(),
             bias: Vec::new(),
         }
@@ -291,7 +300,7 @@ impl NaiveBayes {
     pub(crate) fn add_feature(&self, f: FeatureId, scores: &mut [f64]) {
         let start = f as usize * self.n_classes;
         let codes = &self.codes[start..start + self.n_classes];
-        if codes.contains(&ESCAPE) {
+        if codes.first() == Some(&ESCAPE) {
             let row = self.escaped.row(f, self.n_classes);
             for (s, w) in scores.iter_mut().zip(row) {
                 *s += w;
@@ -308,10 +317,35 @@ impl NaiveBayes {
     #[inline(always)]
     pub(crate) fn add_feature_n<const C: usize>(&self, f: FeatureId, sums: &mut [f64; C]) {
         let start = f as usize * C;
-        let Some(codes) = self.codes.get(start..start + C) else {
+        let Some(codes) = self
+            .codes
+            .get(start..start + C)
+            .and_then(|codes| <&[u8; C]>::try_from(codes).ok())
+        else {
             return;
         };
-        if codes.contains(&ESCAPE) {
+        if self.escaped_in_codes {
+            // Both candidates are read and one is kept (a select, not a branch): the escaped
+            // row at the place the codes hold (row 0 for a row that is not escaped), and each
+            // code's weight.
+            let escaped = codes[0] == ESCAPE;
+            let mut place = 0usize;
+            for &byte in &codes[1..] {
+                place = place << 8 | byte as usize;
+            }
+            let place = place & (escaped as usize).wrapping_neg();
+            let row = self
+                .escaped
+                .weights
+                .get(place * C..place * C + C)
+                .unwrap_or(&[0.0; C]);
+            for c in 0..C {
+                let coded = self.code_weights[codes[c] as usize];
+                sums[c] += if escaped { row[c] } else { coded };
+            }
+            return;
+        }
+        if codes[0] == ESCAPE {
             for (s, w) in sums.iter_mut().zip(self.escaped.row(f, C)) {
                 *s += w;
             }
@@ -324,15 +358,16 @@ impl NaiveBayes {
 
     /// The weight `w_{f,c}`.
     pub(crate) fn weight(&self, f: FeatureId, c: usize) -> f64 {
-        match self.codes[f as usize * self.n_classes + c] {
-            ESCAPE => self
+        let start = f as usize * self.n_classes;
+        if self.codes[start] == ESCAPE {
+            return self
                 .escaped
                 .row(f, self.n_classes)
                 .get(c)
                 .copied()
-                .unwrap_or(0.0),
-            code => self.code_weights[code as usize],
+                .unwrap_or(0.0);
         }
+        self.code_weights[self.codes[start + c] as usize]
     }
 
     /// Completes scores accumulated with [`NaiveBayes::add_feature`] over `n` occurrences.
@@ -785,6 +820,7 @@ impl NaiveBayes {
         self.code_weights = self.ln_table[..ESCAPE as usize]
             .iter()
             .map(|w| sign * w)
+            .chain([0.0])
             .collect();
     }
 
@@ -840,8 +876,7 @@ impl NaiveBayes {
             )));
         }
         nb.counts = Counts::encoded(encoded);
-        nb.codes = codes;
-        nb.escaped = EscapedRows::new(escaped, n_classes);
+        nb.set_codes(codes, EscapedRows::new(escaped, n_classes));
         nb.refresh_terms();
         Ok(nb)
     }
@@ -928,8 +963,28 @@ impl NaiveBayes {
                 (f, self.escaped_weights(&counts[start..start + c_n]))
             })
             .collect();
+        self.set_codes(codes, EscapedRows::new(rows, c_n));
+    }
+
+    /// Keeps the weight codes and the escaped rows, writing each escaped row's place in
+    /// `escaped` into its codes (after the first, [`ESCAPE`]) where they all fit.
+    fn set_codes(&mut self, mut codes: Vec<u8>, escaped: EscapedRows) {
+        let c_n = self.n_classes;
+        let place_bytes = c_n.saturating_sub(1);
+        self.escaped_in_codes =
+            (2..=4).contains(&c_n) && (escaped.len() as u64) <= 1u64 << (8 * place_bytes).min(63);
+        if self.escaped_in_codes {
+            for (f, place) in escaped.places() {
+                let start = f as usize * c_n;
+                if let Some(row) = codes.get_mut(start + 1..start + c_n) {
+                    for (k, byte) in row.iter_mut().enumerate() {
+                        *byte = (place >> (8 * (place_bytes - 1 - k))) as u8;
+                    }
+                }
+            }
+        }
         self.codes = codes;
-        self.escaped = EscapedRows::new(rows, c_n);
+        self.escaped = escaped;
     }
 }
 
@@ -1042,6 +1097,16 @@ impl EscapedRows {
     #[inline]
     fn start(f: FeatureId, size: usize) -> usize {
         ((f as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (size - 1)
+    }
+
+    /// The number of escaped rows.
+    fn len(&self) -> usize {
+        self.slots.iter().filter(|s| s.0 != FeatureId::MAX).count()
+    }
+
+    /// Each escaped feature and its row's place in `weights` (in rows).
+    fn places(&self) -> impl Iterator<Item = (FeatureId, u32)> + '_ {
+        self.slots.iter().copied().filter(|s| s.0 != FeatureId::MAX)
     }
 
     /// The row of weights of an escaped feature (every feature coded [`ESCAPE`] has one).
@@ -1316,6 +1381,76 @@ mod tests {
                 assert_eq!(got, whole, "case {case}, blocks of {block}");
             }
         }
+    }
+
+    /// A row with a count of 255 or more is escaped; scoring reads its weights through the place
+    /// written in its codes where they fit (2 to 4 classes, and at most 256 rows for 2), and
+    /// looks it up otherwise. Either way every weight is `±ln(count + alpha)`, and the scoring
+    /// path gives bit for bit what the lookup does.
+    #[test]
+    fn escaped_rows_score_their_own_weights() {
+        for n_classes in 2..=5 {
+            for n_escaped in [0usize, 3, 256, 257, 300] {
+                for kind in [NaiveBayesKind::Multinomial, NaiveBayesKind::Complement] {
+                    let n_features = 400;
+                    let mut counts: Vec<u64> = (0..n_features * n_classes)
+                        .map(|i| (i as u64 * 7 + i as u64 / 3) % 11 + 1)
+                        .collect();
+                    for f in 0..n_escaped {
+                        counts[f * n_classes + f % n_classes] = 255 + f as u64;
+                    }
+                    let settings = NaiveBayesSettings {
+                        kind,
+                        alpha: 0.5,
+                        priors: ClassPriors::Learned,
+                    };
+                    let docs = vec![10; n_classes];
+                    let nb =
+                        NaiveBayes::from_counts(settings, n_classes, counts.clone(), docs).unwrap();
+                    let escaped = nb.escaped.len();
+                    let in_codes = match n_classes {
+                        2 => escaped <= 256,
+                        3 | 4 => true,
+                        _ => false,
+                    };
+                    let case = format!("{n_classes} classes, {escaped} escaped, {kind:?}");
+                    assert_eq!(nb.escaped_in_codes, in_codes, "{case}");
+                    assert!(n_escaped == 0 || escaped >= n_escaped, "{case}");
+                    for f in 0..n_features {
+                        let row = &counts[f * n_classes..(f + 1) * n_classes];
+                        let total: u64 = row.iter().sum();
+                        let expected: Vec<f64> = row
+                            .iter()
+                            .map(|&n| match kind {
+                                NaiveBayesKind::Multinomial => (n as f64 + 0.5).ln(),
+                                NaiveBayesKind::Complement => -((total - n) as f64 + 0.5).ln(),
+                            })
+                            .collect();
+                        let mut looked_up = vec![0.0; n_classes];
+                        nb.add_feature(f as FeatureId, &mut looked_up);
+                        for c in 0..n_classes {
+                            let w = nb.weight(f as FeatureId, c);
+                            assert!((w - expected[c]).abs() < 1e-12, "{case}: {f} {c}");
+                            assert_eq!(w.to_bits(), looked_up[c].to_bits(), "{case}: {f} {c}");
+                        }
+                        let scored = match n_classes {
+                            2 => scored_n::<2>(&nb, f as FeatureId),
+                            3 => scored_n::<3>(&nb, f as FeatureId),
+                            4 => scored_n::<4>(&nb, f as FeatureId),
+                            _ => continue,
+                        };
+                        let bits = |v: &[f64]| v.iter().map(|w| w.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(bits(&scored), bits(&looked_up), "{case}: {f}");
+                    }
+                }
+            }
+        }
+    }
+
+    fn scored_n<const C: usize>(nb: &NaiveBayes, f: FeatureId) -> Vec<f64> {
+        let mut sums = [0.0; C];
+        nb.add_feature_n::<C>(f, &mut sums);
+        sums.to_vec()
     }
 
     #[test]
