@@ -406,7 +406,7 @@ static ASCII_WORD: [bool; 256] = {
 /// it is not a currency code before an amount (see `amount_at`);
 /// and a single letter counts only before a space and a word of two or more letters or digits,
 /// where it cannot start a spaced-out word ("s a l e").
-#[inline]
+#[inline(always)]
 fn plain_word_end(s: &str, i: usize) -> Option<usize> {
     let b = s.as_bytes();
     let j = ascii_word_end(b, i + 1);
