@@ -941,6 +941,12 @@ impl<'a, F: FnMut(FeatureId)> TokenSink<'a> for TermSink<'_, F> {
     }
 
     #[inline(always)]
+    fn ascii_symbol(&mut self, byte: u8, _: &'a str, _: Range<usize>) {
+        let t = self.vocabulary.symbol_terms[byte as usize & 0x7F];
+        self.push(t);
+    }
+
+    #[inline(always)]
     fn plain_word(&mut self, word: &'a str, _: Range<usize>, head: u64) {
         let v = self.vocabulary;
         let t = match v.raw_index.get_with_head(word, head) {

@@ -271,6 +271,13 @@ pub(crate) trait TokenSink<'a> {
     fn plain_word(&mut self, word: &'a str, range: Range<usize>, _head: u64) {
         self.token(Token::Word(Cow::Borrowed(word)), range)
     }
+
+    /// A one-byte ASCII punctuation mark `byte` (`symbol` is its text) and its run, as
+    /// `Token::Symbol` would carry it.
+    #[inline(always)]
+    fn ascii_symbol(&mut self, _byte: u8, symbol: &'a str, range: Range<usize>) {
+        self.token(Token::Symbol(symbol), range)
+    }
 }
 
 /// A closure as a [`TokenSink`].
@@ -321,7 +328,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a NormalizedText, emit: &mut impl
                 while b.get(i) == Some(&x) {
                     i += 1;
                 }
-                emit.token(Token::Symbol(&s[start..start + 1]), start..i);
+                emit.ascii_symbol(x, &s[start..start + 1], start..i);
                 continue;
             }
             _ => {}
