@@ -942,6 +942,7 @@ impl<'a, F: FnMut(FeatureId)> TokenSink<'a> for TermSink<'_, F> {
 
     #[inline(always)]
     fn ascii_symbol(&mut self, byte: u8, _: &'a str, _: Range<usize>) {
+        debug_assert!(byte.is_ascii());
         let t = self.vocabulary.symbol_terms[byte as usize & 0x7F];
         self.push(t);
     }

@@ -138,6 +138,7 @@ impl StrKey {
     fn with_head(key: &str, head: u64) -> StrKey {
         let n = key.len();
         if n <= 8 {
+            debug_assert_eq!(head, word_head(key.as_bytes()), "{key}");
             let hi = (n as u32) << 24;
             return StrKey {
                 lo: head,

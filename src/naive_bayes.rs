@@ -329,11 +329,7 @@ impl NaiveBayes {
             // row at the place the codes hold (row 0 for a row that is not escaped), and each
             // code's weight.
             let escaped = codes[0] == ESCAPE;
-            let mut place = 0usize;
-            for &byte in &codes[1..] {
-                place = place << 8 | byte as usize;
-            }
-            let place = place & (escaped as usize).wrapping_neg();
+            let place = place_in_codes(codes) & (escaped as usize).wrapping_neg();
             let row = self
                 .escaped
                 .weights
@@ -954,7 +950,8 @@ impl NaiveBayes {
                 }
             }
         }
-        // The few features with a large count: every cell escaped, the full row of weights kept.
+        // The few features with a large count: every cell escaped (until `set_codes` writes
+        // their places), the full row of weights kept.
         let rows = escaped
             .into_iter()
             .map(|f| {
@@ -976,16 +973,37 @@ impl NaiveBayes {
         if self.escaped_in_codes {
             for (f, place) in escaped.places() {
                 let start = f as usize * c_n;
-                if let Some(row) = codes.get_mut(start + 1..start + c_n) {
-                    for (k, byte) in row.iter_mut().enumerate() {
-                        *byte = (place >> (8 * (place_bytes - 1 - k))) as u8;
-                    }
+                let row = codes.get_mut(start..start + c_n);
+                debug_assert!(row.is_some(), "escaped feature {f} past the codes");
+                if let Some(row) = row {
+                    write_place(row, place);
                 }
             }
         }
         self.codes = codes;
         self.escaped = escaped;
     }
+
+    /// Whether every escaped row's place is written in its codes (for tests).
+    #[cfg(test)]
+    pub(crate) fn escaped_in_codes(&self) -> bool {
+        self.escaped_in_codes
+    }
+}
+
+/// Writes `place` into the codes of an escaped row after its first byte ([`ESCAPE`]), high byte
+/// first; [`place_in_codes`] reads it back. The row must have room for it (`set_codes` checks).
+fn write_place(row: &mut [u8], place: u32) {
+    let n = row.len();
+    for (k, byte) in row.iter_mut().enumerate().skip(1) {
+        *byte = (place as u64 >> (8 * (n - 1 - k))) as u8;
+    }
+}
+
+/// The place [`write_place`] wrote into a row of codes.
+#[inline(always)]
+fn place_in_codes(row: &[u8]) -> usize {
+    row.iter().skip(1).fold(0usize, |p, &b| p << 8 | b as usize)
 }
 
 /// The weight codes of multinomial rows of `C` classes (the counts themselves), and in
@@ -1064,8 +1082,9 @@ const FEATURE_BLOCK_CELLS: usize = 3 * FEATURE_BLOCK;
 /// Size of the table of [`LnAlpha`]: calibration takes a logarithm per feature and fold.
 const HELD_OUT_LN_TABLE: usize = 4096;
 
-/// The weight code of the cells of a feature whose weights are kept in full in [`EscapedRows`]
-/// (a feature with a count of this or more).
+/// The first weight code of a feature whose weights are kept in full in [`EscapedRows`]: one
+/// whose count (the complement's, for complement naive Bayes) is this or more in some label.
+/// Its other codes are [`ESCAPE`] too, or hold its place in [`EscapedRows`] (see `set_codes`).
 const ESCAPE: u8 = u8::MAX;
 
 /// The full rows of weights of the few features that cannot be coded in a byte, found by an
@@ -1099,7 +1118,7 @@ impl EscapedRows {
         ((f as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (size - 1)
     }
 
-    /// The number of escaped rows.
+    /// The number of escaped rows (counted: only loading and tests ask).
     fn len(&self) -> usize {
         self.slots.iter().filter(|s| s.0 != FeatureId::MAX).count()
     }
@@ -1109,7 +1128,8 @@ impl EscapedRows {
         self.slots.iter().copied().filter(|s| s.0 != FeatureId::MAX)
     }
 
-    /// The row of weights of an escaped feature (every feature coded [`ESCAPE`] has one).
+    /// The row of weights of an escaped feature (every feature whose first code is [`ESCAPE`]
+    /// has one).
     #[inline]
     fn row(&self, f: FeatureId, n_classes: usize) -> &[f64] {
         let size = self.slots.len();
@@ -1383,9 +1403,9 @@ mod tests {
         }
     }
 
-    /// A row with a count of 255 or more is escaped; scoring reads its weights through the place
-    /// written in its codes where they fit (2 to 4 classes, and at most 256 rows for 2), and
-    /// looks it up otherwise. Either way every weight is `±ln(count + alpha)`, and the scoring
+    /// A row with a count of 255 or more (of the complement's count, for complement naive Bayes)
+    /// is escaped; scoring reads its weights through the place written in its codes where they
+    /// fit (2 to 4 classes, and at most 256 rows for 2), and looks it up otherwise. Either way every weight is `±ln(count + alpha)`, and the scoring
     /// path gives bit for bit what the lookup does.
     #[test]
     fn escaped_rows_score_their_own_weights() {
@@ -1443,6 +1463,24 @@ mod tests {
                         assert_eq!(bits(&scored), bits(&looked_up), "{case}: {f}");
                     }
                 }
+            }
+        }
+    }
+
+    /// Places are written and read back whole, on the edges of each byte, for rows of 2 to 4
+    /// codes (the largest place each can hold: 255, 65,535, 2^24 − 1).
+    #[test]
+    fn places_in_codes_are_read_as_written() {
+        for n_classes in 2..=4usize {
+            let largest = (1u64 << (8 * (n_classes - 1))) - 1;
+            for place in [0u64, 1, 255, 256, 65_535, 65_536, 0x12_3456, (1 << 24) - 1] {
+                if place > largest {
+                    continue;
+                }
+                let mut row = vec![ESCAPE; n_classes];
+                write_place(&mut row, place as u32);
+                assert_eq!(row[0], ESCAPE);
+                assert_eq!(place_in_codes(&row), place as usize, "{n_classes} {place}");
             }
         }
     }

@@ -708,6 +708,46 @@ mod tests {
         assert_eq!(pretrained, reread);
     }
 
+    /// Frequent features have their weights kept apart (escaped rows). A model read from its
+    /// bytes scores notes bit for bit as the model it was written from, whether the rows' places
+    /// fit in their weight codes (3 labels) or not (2 labels and more than 256 such rows).
+    #[test]
+    fn escaped_rows_survive_the_round_trip() {
+        for labels in [&["a", "b"][..], &["a", "b", "c"]] {
+            // 300 words, each seen 300 times under the first label (and each of their 300
+            // bigrams 285 times): about 600 escaped rows.
+            let mut ex: Vec<Example> = (0..4500)
+                .map(|i| {
+                    let words: Vec<String> = (0..20)
+                        .map(|k| format!("w{}", (i * 20 + k) % 300))
+                        .collect();
+                    Example::new(words.join(" "), labels[0])
+                })
+                .collect();
+            for (j, label) in labels.iter().enumerate().skip(1) {
+                ex.extend((0..50).map(|i| Example::new(format!("v{j} x{i} w{i}"), *label)));
+            }
+            let original = Trainer::new().calibration_folds(0).fit(&ex).unwrap();
+            let read = Classifier::read_from(binary(&original).as_slice()).unwrap();
+            for clf in [&original, &read] {
+                assert_eq!(clf.inner.nb.escaped_in_codes(), labels.len() == 3);
+            }
+            for text in [
+                "w1 w2 w3",
+                "v1 x3 w7 w299",
+                "nothing known",
+                "w5 w5 w5 v2",
+                "",
+            ] {
+                let (p, q) = (original.classify(text), read.classify(text));
+                let bits = |p: &crate::Prediction| -> Vec<u64> {
+                    p.probabilities().map(|(_, x)| x.to_bits()).collect()
+                };
+                assert_eq!((p.label(), bits(&p)), (q.label(), bits(&q)), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn a_trusted_decode_skips_only_the_checksum() {
         let c = small();

@@ -260,8 +260,9 @@ pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>,
     tokenize_with::<true>(text, &mut FnSink(emit))
 }
 
-/// Receives tokens. Plain ASCII words, the bulk of a note, come through
-/// [`TokenSink::plain_word`], which a caller can implement without building a [`Token`].
+/// Receives tokens. Plain ASCII words and one-byte punctuation, the bulk of a note, come through
+/// [`TokenSink::plain_word`] and [`TokenSink::ascii_symbol`], which a caller can implement without
+/// building a [`Token`].
 pub(crate) trait TokenSink<'a> {
     fn token(&mut self, token: Token<'a>, range: Range<usize>);
 
@@ -1108,22 +1109,28 @@ pub(crate) mod tests {
         assert_tokens(&long, &["<long>"]);
     }
 
-    /// The eight-bytes-at-a-time scans against byte-by-byte ones, on random bytes (any of the
-    /// 256 values, texts of 1 to 16 bytes) from every position.
+    /// The eight-bytes-at-a-time scans against byte-by-byte ones, from every position of random
+    /// texts of 1 to 32 bytes: mostly letters and digits (so that words run over several
+    /// 8-byte blocks), the rest any of the 256 byte values; and each byte value after a word,
+    /// at each place of a block.
     #[test]
     fn word_ends_and_heads_are_found_as_byte_by_byte() {
         let mut seed = 1u64;
-        for _ in 0..100_000 {
+        let mut next = || {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let len = (seed >> 60) as usize + 1;
-            let mut bytes = Vec::with_capacity(len);
-            let mut r = seed;
-            for _ in 0..len {
-                r = r.wrapping_mul(6364136223846793005).wrapping_add(1);
-                bytes.push((r >> 56) as u8);
-            }
+            seed >> 32
+        };
+        const WORDY: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for _ in 0..30_000 {
+            let len = next() as usize % 32 + 1;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| match next() % 8 {
+                    0 => next() as u8,
+                    _ => WORDY[next() as usize % WORDY.len()],
+                })
+                .collect();
             for j in 0..=len {
                 let mut k = j;
                 while k < len && ASCII_WORD[bytes[k] as usize] {
@@ -1137,9 +1144,12 @@ pub(crate) mod tests {
             }
         }
         for x in 0..=255u8 {
-            let bytes = [b'a', b'b', b'c', x, b'd', b'e', b'f', b'g', b'h', b'i'];
-            let expect = if ASCII_WORD[x as usize] { 10 } else { 3 };
-            assert_eq!(ascii_word_end(&bytes, 0), expect, "{x}");
+            for at in 0..20 {
+                let mut bytes = [b'w'; 20];
+                bytes[at] = x;
+                let expect = if ASCII_WORD[x as usize] { 20 } else { at };
+                assert_eq!(ascii_word_end(&bytes, 0), expect, "{x} at {at}");
+            }
         }
     }
 }
