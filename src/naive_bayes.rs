@@ -1405,8 +1405,9 @@ mod tests {
 
     /// A row with a count of 255 or more (of the complement's count, for complement naive Bayes)
     /// is escaped; scoring reads its weights through the place written in its codes where they
-    /// fit (2 to 4 classes, and at most 256 rows for 2), and looks it up otherwise. Either way every weight is `±ln(count + alpha)`, and the scoring
-    /// path gives bit for bit what the lookup does.
+    /// fit (2 to 4 classes, and at most 256 rows for 2), and looks it up otherwise. Either way
+    /// every weight is `±ln(count + alpha)`, and the scoring path gives bit for bit what the
+    /// lookup does.
     #[test]
     fn escaped_rows_score_their_own_weights() {
         for n_classes in 2..=5 {
