@@ -266,8 +266,9 @@ pub(crate) fn tokenize<'a>(text: &'a NormalizedText, emit: impl FnMut(Token<'a>,
 pub(crate) trait TokenSink<'a> {
     fn token(&mut self, token: Token<'a>, range: Range<usize>);
 
-    /// A word of ASCII lowercase letters and digits of at most [`MAX_WORD_BYTES`] bytes, as
-    /// `Token::Word` would carry it, and its [`word_head`] (which a word table needs first).
+    /// A word of ASCII lowercase letters and digits (with `'` or `&` inside: "i'd", "r&d") of at
+    /// most [`MAX_WORD_BYTES`] bytes, as `Token::Word` would carry it, and its [`word_head`]
+    /// (which a word table needs first).
     #[inline(always)]
     fn plain_word(&mut self, word: &'a str, range: Range<usize>, _head: u64) {
         self.token(Token::Word(Cow::Borrowed(word)), range)
@@ -407,9 +408,10 @@ static ASCII_WORD: [bool; 256] = {
 };
 
 /// The end of the word at `i` if it is a plain word, which the general scanner would emit as it
-/// is: ASCII letters and digits starting with a lowercase letter, followed by the end of the text
-/// or an ASCII byte that neither continues it (`'` or `&` before a word character) nor joins it to
-/// another segment (a joiner before a word character). It is then not a URL with a scheme (checked),
+/// is: ASCII letters and digits starting with a lowercase letter, with `'` or `&` inside it
+/// before another letter or digit ("i'd", "r&d"), followed by the end of the text or an ASCII
+/// byte that neither continues it (`'` or `&` before a word character) nor joins it to another
+/// segment (a joiner before a word character). It is then not a URL with a scheme (checked),
 /// a number or a phone number (it starts with a letter) or an e-mail address or domain (no joiner);
 /// it is not a currency code before an amount (see `amount_at`);
 /// and a single letter counts only before a space and a word of two or more letters or digits,
@@ -417,7 +419,14 @@ static ASCII_WORD: [bool; 256] = {
 #[inline(always)]
 fn plain_word_end(s: &str, i: usize) -> Option<usize> {
     let b = s.as_bytes();
-    let j = ascii_word_end(b, i + 1);
+    let mut j = ascii_word_end(b, i + 1);
+    // An apostrophe or `&` before another letter or digit continues the word ("i'd", "r&d"),
+    // as in `segment_end`.
+    while matches!(b.get(j), Some(b'\'' | b'&'))
+        && b.get(j + 1).is_some_and(|&x| ASCII_WORD[x as usize])
+    {
+        j = ascii_word_end(b, j + 1);
+    }
     let word_at = |k: usize| {
         b.get(k)
             .is_some_and(|&x| !x.is_ascii() || ASCII_WORD[x as usize])
@@ -1062,6 +1071,22 @@ pub(crate) mod tests {
                 "don' t",
                 "at&t",
                 "r& d",
+                "i'd love it",
+                "o'brien's 'quote'",
+                "it's.",
+                "it's. www.x",
+                "don't-care",
+                "we're@acme.io",
+                "i'",
+                "i''d",
+                "i'&d",
+                "a'b'c'd'e'f'g'h'i'j",
+                "x'é",
+                "x'1 usd'5",
+                "rock'n'roll&blues",
+                "you're, we've; they'll!",
+                "a'b.c",
+                "http'x://a.b",
                 "done.looking",
                 "done. looking",
                 "e.g. this",
