@@ -44,7 +44,7 @@
 //! gives the tables and the reasons.
 //!
 //! ## Performance
-//! On text the model has never seen, about 1.5–1.6 µs per SMS-length message and 2.0–2.1 µs per
+//! On text the model has never seen, about 1.5 µs per SMS-length message and 2.0 µs per
 //! connection note on one core of a shared 2-core development machine (less when one string is
 //! classified again and again, all in cache); `cargo bench --bench pipeline` measures both and
 //! the README gives the table and the commands. A [`Prediction`] holds no vectors (for up to
